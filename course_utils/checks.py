@@ -6,7 +6,7 @@ implementation on copies of the **same** inputs, and prints one short verdict:
 >>> checks.normalize_rows(normalize_rows)                 # doctest: +SKIP
 ⏳ normalize_rows: not attempted yet (replace `raise NotImplementedError` with your code)
 >>> checks.normalize_rows(normalize_rows, strict=True)    # doctest: +SKIP
-✅ normalize_rows: passed (5 test cases)
+✅ normalize_rows: passed (6 test cases)
 
 A check never raises because of the learner's code: a wrong shape, a returned
 ``None``, NaNs or an exception inside the learner's function are all reported
@@ -347,7 +347,7 @@ def _as_numbers(value):
 
 
 def _shape_text(shape) -> str:
-    return "()  (a single number)" if shape == () else str(shape)
+    return "() (a single number)" if shape == () else str(shape)
 
 
 def _compare_arrays(name, got, expected, rtol, atol):
@@ -378,18 +378,19 @@ def _compare_arrays(name, got, expected, rtol, atol):
             return False, (f"{name}: contains NaN{_where(first)} ({int(bad.sum())} of {bad.size} values are NaN); "
                            f"expected {_fmt(expected[first])} there")
         got_inf = np.isinf(array) if array.dtype.kind in "fc" else np.zeros(array.shape, bool)
-        bad = got_inf & ~(got_inf & (array == expected))
+        bad = got_inf & (array != expected)
         if bad.any():
             first = np.unravel_index(np.flatnonzero(bad.ravel())[0], array.shape)
             return False, (f"{name}: contains {_fmt(array[first])}{_where(first)} ({int(bad.sum())} of {bad.size} "
                            f"values are infinite); expected {_fmt(expected[first])} there")
 
+        # float64 (or complex128) copies: no integer overflow, and booleans can be subtracted
+        got_values = array.astype(np.complex128 if array.dtype.kind == "c" else np.float64)
+        expected_values = expected.astype(np.complex128 if expected.dtype.kind == "c" else np.float64)
         if array.dtype.kind in "biu" and expected.dtype.kind in "biu":
             close = np.asarray(array == expected)
             tolerance = "exact match required for integers"
         else:
-            got_values = array.astype(np.float64) if array.dtype.kind in "biu" else array
-            expected_values = expected.astype(np.float64) if expected.dtype.kind in "biu" else expected
             close = np.isclose(got_values, expected_values, rtol=rtol, atol=atol, equal_nan=True)
             tolerance = f"tolerance rtol={rtol:g}, atol={atol:g}"
         if close.all():
@@ -401,9 +402,7 @@ def _compare_arrays(name, got, expected, rtol, atol):
         message += f"values differ{_where(first)}: " if expected.ndim else ""
         message += f"expected {_fmt(expected[first])}, got {_fmt(array[first])} ({tolerance})"
         if expected.ndim:
-            differences = np.abs(array.astype(np.complex128 if array.dtype.kind == "c" else np.float64).ravel()[wrong]
-                                 - expected.astype(np.float64 if expected.dtype.kind != "c" else np.complex128)
-                                 .ravel()[wrong])
+            differences = np.abs(got_values.ravel()[wrong] - expected_values.ravel()[wrong])
             largest = np.nanmax(differences) if np.any(~np.isnan(differences)) else float("nan")
             message += f"; {wrong.size} of {close.size} values differ, largest difference {largest:.3g}"
     if expected.dtype.kind in "fc" and array.dtype.kind in "biu":
@@ -642,11 +641,12 @@ class _Run:
                        if not _unchanged(before, after)]
             if changed:
                 names = ", ".join(f"`{key}`" for key in changed)
+                example = changed[0] if changed[0].isidentifier() else "x"
                 return CheckResult(self.name, "failed", (
                     f"❌ {self.name}: your result is right, but your function changed its input {names} in place "
                     f"on {where}\n"
                     f"   That silently changes the caller's array. Build a new array instead "
-                    f"(e.g. `x = x / norms`, not `x /= norms`)."))
+                    f"(e.g. `{example} = {example} / ...`, not `{example} /= ...`)."))
         return None
 
     def hint(self, args, kwargs, *, got, expected, error) -> str | None:
@@ -754,7 +754,7 @@ def numerical_gradient(f, x, eps: float = 1e-6) -> np.ndarray:
     eps = _check_eps(eps)
     gradient = np.empty_like(point)
     for i in range(point.size):
-        gradient.flat[i] = _centred_difference(lambda p: f(p), point, i, eps)
+        gradient.flat[i] = _centred_difference(f, point, i, eps)
     return gradient
 
 

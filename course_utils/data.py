@@ -90,6 +90,7 @@ OFFLINE_ENV = "COURSE_OFFLINE"
 
 _DOWNLOAD_TIMEOUT_S = 60.0
 _MAX_SAMPLES = 10_000_000  # guards against typos such as num_samples=3e9
+_MAX_SEED = 2**32 - 1  # the range scikit-learn accepts for random_state
 _PREPARE_HINT = "`make data` (or `python -m course_utils data`)"
 
 
@@ -420,7 +421,11 @@ def _download_verified(dataset: Dataset, remote: RemoteFile, target: Path) -> No
                 f"failing, the server's copy has changed: provide the original file through "
                 f"{DATA_DIR_ENV} or copy it to {target} by hand.",
                 path=target, expected=remote.sha256, actual=actual)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a shared cache should stay readable
         os.replace(temporary, target)
+        stat = target.stat()
+        with _verified_lock:  # just hashed: no need to hash it again on first use
+            _verified[(str(target.resolve()), stat.st_size, stat.st_mtime_ns)] = actual
     finally:
         if temporary.exists():
             temporary.unlink()
@@ -593,7 +598,7 @@ def dataset_status(names=None, *, verify: bool = True) -> list[dict]:
     return rows
 
 
-def prepare(names=None, *, strict: bool = True, verbose: bool = False) -> list[tuple[str, str, str]]:
+def prepare(names=None, *, strict: bool = False, verbose: bool = False) -> list[tuple[str, str, str]]:
     """Make every file of the given datasets available and verified (``make data``).
 
     Files already valid in the mirror or cache are left alone; the others are
@@ -604,9 +609,10 @@ def prepare(names=None, *, strict: bool = True, verbose: bool = False) -> list[t
     ----------
     names : str or list of str, optional
         Datasets to prepare; all of them by default.
-    strict : bool, default True
-        After trying every file, re-raise the first failure, if any.
-        With False, failures are only reported in the returned statuses.
+    strict : bool, default False
+        With True, re-raise the first failure after trying every file. By
+        default failures are only reported in the returned statuses (the
+        ``make data`` command prints them and exits with status 1).
     verbose : bool, default False
         Print one line per file as it is handled.
 
@@ -743,7 +749,7 @@ def _image_split(images, labels, indices, scale: float):
 def _load_image_dataset(full_arrays, num_train, num_test, seed, scale=255.0):
     num_train = check_int("num_train", num_train, minimum=1, allow_none=True)
     num_test = check_int("num_test", num_test, minimum=1, allow_none=True)
-    seed = check_int("seed", seed, minimum=0, allow_none=True)
+    seed = check_int("seed", seed, minimum=0, maximum=_MAX_SEED, allow_none=True)
     train_images, train_labels, test_images, test_labels = full_arrays()
     rng = None if seed is None else np.random.default_rng(seed)
     # Full permutations, train first: neither subset depends on the other's size.
@@ -1029,7 +1035,7 @@ def load_sample_photo(name: str = "china", grayscale: bool = False, size=None) -
 def _check_common(num_samples, noise, seed) -> tuple[int, float, int]:
     return (check_int("num_samples", num_samples, minimum=1, maximum=_MAX_SAMPLES),
             check_float("noise", noise, minimum=0.0),
-            check_int("seed", seed, minimum=0))
+            check_int("seed", seed, minimum=0, maximum=_MAX_SEED))
 
 
 def _balanced_labels(num_samples: int, num_classes: int, rng: np.random.Generator) -> np.ndarray:
@@ -1100,7 +1106,7 @@ def load_blobs(num_samples: int = 300, num_classes: int = 3, num_features: int =
     num_classes = check_int("num_classes", num_classes, minimum=1, maximum=100)
     num_features = check_int("num_features", num_features, minimum=1, maximum=1000)
     spread = check_float("spread", spread, minimum=0.0)
-    seed = check_int("seed", seed, minimum=0)
+    seed = check_int("seed", seed, minimum=0, maximum=_MAX_SEED)
     if num_samples < num_classes:
         raise ValueError(f"num_samples must be >= num_classes ({num_classes}) so every class has a point, "
                          f"got {num_samples}")

@@ -282,7 +282,7 @@ def plot_history(history, metrics="loss", ax=None):
     for metric, axis in zip(names, axes):
         train = check_array(f"history[{metric!r}]", record[metric], ndim=1)
         epochs = np.arange(1, len(train) + 1)
-        style = {"marker": "o", "markersize": 4} if len(train) <= 20 else {}
+        style = {"marker": "o", "markersize": 0.6 * mpl.rcParams["lines.markersize"]} if len(train) <= 20 else {}
         axis.plot(epochs, train, label=f"train {metric}", **style)
         if f"val_{metric}" in record and not metric.startswith("val_"):
             val = check_array(f"history['val_{metric}']", record[f"val_{metric}"], ndim=1)
@@ -290,7 +290,7 @@ def plot_history(history, metrics="loss", ax=None):
                 val_epochs = np.arange(1, len(val) + 1)
             else:  # validation_freq > 1
                 val_epochs = (len(train) // len(val)) * np.arange(1, len(val) + 1)
-            style = {"marker": "o", "markersize": 4} if len(val) <= 20 else {}
+            style = {"marker": "o", "markersize": 0.6 * mpl.rcParams["lines.markersize"]} if len(val) <= 20 else {}
             axis.plot(val_epochs, val, "--", label=f"val {metric}", **style)
             axis.set_title(f"Training and validation {metric}")
         else:
@@ -531,19 +531,25 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, normalize=F
 
     ax = ax if ax is not None else plt.gca()
     ax.imshow(matrix, cmap="Blues", vmin=0, vmax=max(matrix.max(), 1e-12),
-                      interpolation="nearest")
+              interpolation="nearest")
     ax.grid(False)
     if num_classes <= 30:
+        texts = [[f"{value:.2f}" if normalize else f"{value:d}" for value in row] for row in matrix]
+        # Shrink the numbers when the cells are too narrow for them (many classes, big fonts).
+        box = ax.get_position()
+        cell_points = min(box.width * ax.figure.get_figwidth(),
+                          box.height * ax.figure.get_figheight()) * 72 / num_classes
+        widest = max(len(text) for row in texts for text in row)
+        size = min(float(mpl.rcParams["font.size"]), 0.9 * cell_points / (0.62 * widest))
         threshold = matrix.max() / 2
         for row in range(num_classes):
             for col in range(num_classes):
-                value = matrix[row, col]
-                text = f"{value:.2f}" if normalize else f"{value:d}"
-                ax.text(col, row, text, ha="center", va="center",
-                        color="white" if value > threshold else "black")
+                ax.text(col, row, texts[row][col], ha="center", va="center", fontsize=size,
+                        color="white" if matrix[row, col] > threshold else "black")
     ticks = np.arange(num_classes)
     long_names = max(len(name) for name in names) > 3
-    ax.set_xticks(ticks, names, rotation=45 if long_names else 0, ha="right" if long_names else "center")
+    ax.set_xticks(ticks, names, rotation=45 if long_names else 0,
+                  ha="right" if long_names else "center", rotation_mode="anchor")
     ax.set_yticks(ticks, names)
     ax.set_xlabel("predicted label")
     ax.set_ylabel("true label")
@@ -651,14 +657,33 @@ def plot_images(images, labels=None, predictions=None, class_names=None, num_col
         shown = np.clip(np.nan_to_num(shown), 0, 1)
 
     num_shown = len(shown)
+    titles, colors = [], []
+    for position in range(num_shown):
+        text, color = "", None
+        if pred_idx is not None:
+            text = name_of(pred_idx[position])
+            if true_idx is not None:
+                text += f" ({name_of(true_idx[position])})"
+                if pred_idx[position] != true_idx[position]:
+                    color = "red"
+        elif true_idx is not None:
+            text = name_of(true_idx[position])
+        titles.append(text)
+        colors.append(color)
+
     cols = min(num_cols, num_shown)
     rows = math.ceil(num_shown / cols)
-    cell = max(1.2, 0.12 * float(mpl.rcParams["font.size"]))
+    font_size = float(mpl.rcParams["font.size"])
+    # Wide enough for the longest title ("Trouser (Sneaker)"), so neighbours do not overlap.
+    title_width = max(len(text) for text in titles) * 0.6 * font_size / 72
+    cell = max(1.2, 0.12 * font_size)
+    cell_width = max(cell, title_width + 0.15)
     if title is None and true_idx is not None and pred_idx is not None:
         title = "prediction (true label), wrong ones in red"
     if fig is None:
-        height = (cell + 0.3) * rows + (0.4 if title else 0.0)
-        fig = plt.figure(figsize=(cell * cols, height))
+        title_height = 0.3 * font_size / 11 if any(titles) else 0.05
+        height = (cell + title_height) * rows + (0.5 * font_size / 11 if title else 0.0)
+        fig = plt.figure(figsize=(cell_width * cols, height), layout="constrained")
     else:
         fig.clear()
     axes = fig.subplots(rows, cols, squeeze=False)
@@ -672,17 +697,9 @@ def plot_images(images, labels=None, predictions=None, class_names=None, num_col
         axis.grid(False)
         for spine in axis.spines.values():
             spine.set_visible(False)
-        text, color = None, None
-        if pred_idx is not None:
-            text = name_of(pred_idx[position])
-            if true_idx is not None:
-                text += f" ({name_of(true_idx[position])})"
-                if pred_idx[position] != true_idx[position]:
-                    color = "red"
-        elif true_idx is not None:
-            text = name_of(true_idx[position])
-        if text is not None:
-            axis.set_title(text, color=color, fontsize="medium")
+        if titles[position]:
+            axis.set_title(titles[position], fontsize="medium",
+                           **({"color": colors[position]} if colors[position] else {}))
     if title:
         fig.suptitle(title)
     return fig
@@ -777,7 +794,10 @@ def _get_live_history_class():
                 self._last_drawn = epoch
             else:
                 parts = [self._epoch_text(epoch)]
-                for key, value in logs.items():
+                # loss first, then the other metrics, then the same for validation
+                order = {key: (key.startswith("val_"), key.removeprefix("val_") != "loss", i)
+                         for i, key in enumerate(logs)}
+                for key, value in sorted(logs.items(), key=lambda item: order[item[0]]):
                     try:
                         parts.append(f"{key} {float(value):.4f}")
                     except (TypeError, ValueError):

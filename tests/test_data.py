@@ -3,7 +3,7 @@
 Everything here runs offline: an autouse fixture sets COURSE_OFFLINE=1, points
 the cache at a temporary folder, clears COURSE_DATA_DIR and makes any network
 access fail the test. Download code is tested with a fake ``_download`` that
-copies local files. Tests marked ``real_mirror`` read the real dataset files
+copies local files. The tests in ``TestRealMirror`` read the real dataset files
 from the read-only mirror (``COURSE_TEST_MIRROR``, else ``COURSE_DATA_DIR`` as
 set when pytest started, else ``<repo>/../shared/data``) and are skipped when
 it is absent.
@@ -146,7 +146,7 @@ def _fake_mnist(monkeypatch, tmp_path, arrays: dict) -> Path:
 
 
 @pytest.fixture
-def real_mirror(monkeypatch):
+def use_real_mirror(monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(REAL_MIRROR))
     return REAL_MIRROR
 
@@ -353,6 +353,7 @@ def test_download_is_verified_and_written_atomically(tiny, offline, online_fake)
     (url, temporary), = calls
     assert url == remote.url and temporary.parent == path.parent and temporary != path
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.txt"]
+    assert path.stat().st_mode & 0o777 == 0o644  # readable by everyone sharing the cache
     data.fetch("tiny", "a.txt")  # now cached: no second download
     assert len(calls) == 1
 
@@ -427,11 +428,10 @@ def test_prepare_and_status_with_a_temporary_mirror(tiny, offline, monkeypatch):
     assert status["b.bin"]["path"] == str(offline / "tiny" / "b.bin")
     assert set(status["a.txt"]) >= {"dataset", "file", "where", "path", "size"}
 
-    # Offline with one file missing: strict re-raises after trying everything.
+    # Offline with one file missing: reported, or re-raised after trying everything with strict=True.
+    assert data.prepare() == [("tiny", "a.txt", "mirror ok"), ("tiny", "b.bin", "failed: not available")]
     with pytest.raises(data.DataNotAvailableError, match="b.bin"):
-        data.prepare()
-    assert data.prepare(strict=False) == [("tiny", "a.txt", "mirror ok"),
-                                          ("tiny", "b.bin", "failed: not available")]
+        data.prepare(strict=True)
 
     _write(offline, b, TINY_B)
     assert data.prepare(["tiny"]) == [("tiny", "a.txt", "mirror ok"), ("tiny", "b.bin", "cache ok")]
@@ -453,9 +453,10 @@ def test_prepare_reports_corrupt_files(tiny, offline):
     dataset, _ = tiny
     _write(offline, dataset.files[0], b"bad")
     _write(offline, dataset.files[1], TINY_B)
+    assert data.prepare() == [("tiny", "a.txt", "failed: corrupt file"), ("tiny", "b.bin", "cache ok")]
     with pytest.raises(data.ChecksumError):
-        data.prepare()
-    assert data.prepare(strict=False)[0] == ("tiny", "a.txt", "failed: corrupt file")
+        data.prepare(strict=True)
+    assert (offline / "tiny" / "a.txt").read_bytes() == b"bad"
     assert data.dataset_status()[0]["ok"] is False
 
 
@@ -553,7 +554,7 @@ def test_mnist_npz_with_pickled_objects_is_refused(monkeypatch, tmp_path):
 # --------------------------------------------------------------------------
 @needs_real_mirror
 class TestRealMirror:
-    def test_mnist_default_subset(self, real_mirror, offline):
+    def test_mnist_default_subset(self, use_real_mirror, offline):
         (train_images, train_labels), (test_images, test_labels) = data.load_mnist()
         assert train_images.shape == (5000, 28, 28) and test_images.shape == (1000, 28, 28)
         assert train_images.dtype == test_images.dtype == np.float32
@@ -563,14 +564,14 @@ class TestRealMirror:
         assert set(np.unique(train_labels)) == set(range(10))
         assert not offline.exists()  # nothing copied into the cache
 
-    def test_mnist_full_set_in_file_order(self, real_mirror):
+    def test_mnist_full_set_in_file_order(self, use_real_mirror):
         (train_images, train_labels), (test_images, test_labels) = data.load_mnist(None, None, seed=None)
         assert train_images.shape == (60000, 28, 28) and test_images.shape == (10000, 28, 28)
         assert train_labels[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
         assert test_labels[:5].tolist() == [7, 2, 1, 0, 4]
         assert abs(float(train_images.mean()) - 0.1307) < 1e-3
 
-    def test_mnist_subsets_are_deterministic(self, real_mirror):
+    def test_mnist_subsets_are_deterministic(self, use_real_mirror):
         (first, first_labels), (test_a, _) = data.load_mnist(num_train=300, num_test=50, seed=0)
         (again, again_labels), (test_b, _) = data.load_mnist(num_train=300, num_test=50, seed=0)
         np.testing.assert_array_equal(first, again)
@@ -582,20 +583,20 @@ class TestRealMirror:
         np.testing.assert_array_equal(prefix, first[:100])  # a smaller subset is a prefix
         np.testing.assert_array_equal(test_prefix, test_a)  # test rows do not depend on num_train
 
-    def test_mnist_returns_copies(self, real_mirror):
+    def test_mnist_returns_copies(self, use_real_mirror):
         (images, labels), _ = data.load_mnist(num_train=10, num_test=1, seed=None)
         images[:] = -1.0
         labels[:] = 99
         (fresh, fresh_labels), _ = data.load_mnist(num_train=10, num_test=1, seed=None)
         assert fresh.min() >= 0.0 and fresh_labels[0] == 5
 
-    def test_mnist_too_many_rows(self, real_mirror):
+    def test_mnist_too_many_rows(self, use_real_mirror):
         with pytest.raises(ValueError, match="num_train must be <= 60000"):
             data.load_mnist(num_train=60001)
         with pytest.raises(ValueError, match="num_test must be <= 10000"):
             data.load_mnist(num_test=10001)
 
-    def test_fashion_mnist_full_set_is_balanced(self, real_mirror):
+    def test_fashion_mnist_full_set_is_balanced(self, use_real_mirror):
         (train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist(None, None)
         assert train_images.shape == (60000, 28, 28) and test_images.shape == (10000, 28, 28)
         assert train_images.dtype == np.float32 and 0.0 <= train_images.min() < train_images.max() <= 1.0
@@ -604,7 +605,7 @@ class TestRealMirror:
         (_, subset_labels), _ = data.load_fashion_mnist(num_train=500, num_test=10, seed=3)
         assert subset_labels.shape == (500,) and subset_labels.dtype == np.int64
 
-    def test_text_datasets(self, real_mirror):
+    def test_text_datasets(self, use_real_mirror):
         text = data.load_shakespeare()
         assert len(text) == 1_115_394 and text.startswith("First Citizen:") and len(set(text)) == 65
         names = data.load_names()
@@ -616,7 +617,7 @@ class TestRealMirror:
         index["the"] = 5
         assert data.load_imdb_word_index()["the"] == 1
 
-    def test_prepare_and_status_offline_with_the_real_mirror(self, real_mirror, offline):
+    def test_prepare_and_status_offline_with_the_real_mirror(self, use_real_mirror, offline):
         results = data.prepare()
         assert len(results) == 9 and all(status == "mirror ok" for _, _, status in results)
         rows = data.dataset_status()
@@ -722,7 +723,7 @@ LOADERS_WITH_NUM_SAMPLES = [data.load_xor, data.load_blobs, data.load_moons, dat
 
 
 @fuzz
-@given(num_samples=st.integers(min_value=3, max_value=400), seed=st.integers(0, 2**32))
+@given(num_samples=st.integers(min_value=3, max_value=400), seed=st.integers(0, 2**32 - 1))
 def test_fuzz_valid_sizes(num_samples, seed):
     for loader in LOADERS_WITH_NUM_SAMPLES:
         X, y = loader(num_samples=num_samples, seed=seed)
@@ -767,6 +768,8 @@ def test_fuzz_bad_noise(noise):
 @pytest.mark.parametrize("call, error, name", [
     (lambda: data.load_xor(noise="0.1"), TypeError, "noise"),
     (lambda: data.load_xor(seed=-1), ValueError, "seed"),
+    (lambda: data.load_moons(seed=2**32), ValueError, "seed"),
+    (lambda: data.load_mnist(seed=2**40), ValueError, "seed"),
     (lambda: data.load_xor(num_samples=10**9), ValueError, "num_samples"),
     (lambda: data.load_blobs(num_classes=0), ValueError, "num_classes"),
     (lambda: data.load_blobs(num_samples=2, num_classes=3), ValueError, "num_samples"),
