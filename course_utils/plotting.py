@@ -152,7 +152,7 @@ def _cycle_colors(count: int) -> list:
     """``count`` colours: the current colour cycle, then tab20 if it runs out."""
     colors = list(mpl.rcParams["axes.prop_cycle"].by_key().get("color", []))
     if len(colors) < count:
-        colors += [mpl.colors.to_hex(c) for c in plt.get_cmap("tab20").colors]
+        colors += [mpl.colors.to_hex(c) for c in mpl.colormaps["tab20"].colors]
     while len(colors) < count:  # more than ~30 classes: repeat
         colors += colors
     return colors[:count]
@@ -187,8 +187,9 @@ def _to_class_indices(name: str, values, *, allow_scores: bool, length: int | No
     example = array[array != np.round(array)][0]
     hint = (" or binary probabilities in [0, 1]; for logits apply a sigmoid "
             "(or pass (n, k) scores)" if allow_scores else "")
-    raise ValueError(f"{name} must hold integer class labels{hint}, "
-                     f"got non-integer values such as {example!r}")
+    raise ValueError(f"{name} must hold integer class labels{hint}, got values from "
+                     f"{float(array.min())!r} to {float(array.max())!r}, including non-integers "
+                     f"such as {float(example)!r}")
 
 
 def _history_dict(history) -> dict:
@@ -215,6 +216,13 @@ def _metric_names(metrics) -> list[str]:
         if not isinstance(metric, str):
             raise TypeError(f"metrics must contain str names, got {describe(metric)}")
     return metrics
+
+
+def _epoch_markers(num_epochs: int) -> dict:
+    """Small dots on each epoch when there are few (a 1-epoch run is otherwise invisible)."""
+    if num_epochs > 20:
+        return {}
+    return {"marker": "o", "markersize": 0.6 * mpl.rcParams["lines.markersize"]}
 
 
 # --------------------------------------------------------------------------
@@ -282,16 +290,14 @@ def plot_history(history, metrics="loss", ax=None):
     for metric, axis in zip(names, axes):
         train = check_array(f"history[{metric!r}]", record[metric], ndim=1)
         epochs = np.arange(1, len(train) + 1)
-        style = {"marker": "o", "markersize": 0.6 * mpl.rcParams["lines.markersize"]} if len(train) <= 20 else {}
-        axis.plot(epochs, train, label=f"train {metric}", **style)
+        axis.plot(epochs, train, label=f"train {metric}", **_epoch_markers(len(train)))
         if f"val_{metric}" in record and not metric.startswith("val_"):
             val = check_array(f"history['val_{metric}']", record[f"val_{metric}"], ndim=1)
             if len(val) >= len(train):
                 val_epochs = np.arange(1, len(val) + 1)
             else:  # validation_freq > 1
                 val_epochs = (len(train) // len(val)) * np.arange(1, len(val) + 1)
-            style = {"marker": "o", "markersize": 0.6 * mpl.rcParams["lines.markersize"]} if len(val) <= 20 else {}
-            axis.plot(val_epochs, val, "--", label=f"val {metric}", **style)
+            axis.plot(val_epochs, val, "--", label=f"val {metric}", **_epoch_markers(len(val)))
             axis.set_title(f"Training and validation {metric}")
         else:
             axis.set_title(f"Training {metric}")

@@ -395,9 +395,11 @@ def interact(fn, /, **controls):
         their settings. Matplotlib figures drawn by ``fn`` appear in the
         widget's output area.
         Headless (see :func:`in_notebook`): whatever ``fn`` returns, after
-        one call with each control's starting value: the function's own
-        default if it has one, else the slider's midpoint, the first option,
-        or the widget's value. Nothing else is printed or displayed.
+        one call with the values the widgets would start at: for a tuple or
+        list, the function's own default if it has one, else the slider's
+        midpoint or the first option; for a widget you pass, its value;
+        parameters without a control keep their defaults. Nothing else is
+        printed or displayed.
 
     Raises
     ------

@@ -125,7 +125,7 @@ assert loop_seconds > 10 * vectorized_seconds  # typically 100x or more
 
 # %% [markdown]
 # How does the gap grow with the vector length? The figure times both versions for lengths from
-# 10 to `NUM_ELEMENTS` (the best of three runs each, to reduce noise).
+# 10 to `NUM_ELEMENTS` (the best of several runs each, to reduce noise).
 
 # %%
 def best_time(function, *args, repeats=3):
@@ -140,7 +140,7 @@ def best_time(function, *args, repeats=3):
 
 sizes = np.unique(np.logspace(1, np.log10(NUM_ELEMENTS), 6).astype(int))
 loop_times = [best_time(dot_loop, w[:n], x[:n], repeats=1 if n > 10_000 else 3) for n in sizes]
-vectorized_times = [best_time(np.dot, w[:n], x[:n]) for n in sizes]
+vectorized_times = [best_time(np.dot, w[:n], x[:n], repeats=5) for n in sizes]
 
 # %%
 fig, ax = plt.subplots()
