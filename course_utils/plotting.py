@@ -229,7 +229,7 @@ def _epoch_markers(num_epochs: int) -> dict:
 # Training curves
 # --------------------------------------------------------------------------
 
-def plot_history(history, metrics="loss", ax=None):
+def plot_history(history, metrics="loss", ax=None, *, metric=None):
     """Plot training and validation curves per epoch.
 
     Parameters
@@ -246,6 +246,9 @@ def plot_history(history, metrics="loss", ax=None):
         One metric: the Axes to draw on (default ``plt.gca()``).
         Several metrics: one Axes per metric (default: a new figure with a
         row of subplots).
+    metric : str, optional
+        Alias of ``metrics`` for a single metric (the spelling used in the
+        course's style guide); give one or the other, not both.
 
     Returns
     -------
@@ -263,6 +266,10 @@ def plot_history(history, metrics="loss", ax=None):
     the validation points are placed at epochs k, 2k, ... with
     ``k = num_train_epochs // num_val_epochs``.
     """
+    if metric is not None:
+        if metrics != "loss":
+            raise TypeError("give either metrics or metric, not both")
+        metrics = metric
     record = _history_dict(history)
     names = _metric_names(metrics)
     for metric in names:

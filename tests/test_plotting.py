@@ -104,6 +104,14 @@ def test_plot_history_train_and_val_lines():
     assert legend_texts(ax) == ["train loss", "val loss"]
 
 
+def test_plot_history_metric_alias_from_the_style_guide():
+    ax = plotting.plot_history(HISTORY, metric="accuracy")
+    assert ax.get_ylabel() == "accuracy"
+    assert legend_texts(ax) == ["train accuracy", "val accuracy"]
+    with pytest.raises(TypeError, match="metrics or metric"):
+        plotting.plot_history(HISTORY, ["loss"], metric="accuracy")
+
+
 def test_plot_history_accepts_keras_history_object_and_given_ax():
     _, ax = plt.subplots()
     result = plotting.plot_history(SimpleNamespace(history={"loss": [2.0, 1.0]}), "loss", ax=ax)
