@@ -1,0 +1,37 @@
+"""Exercise checks and gradient checking.
+
+A *check* runs a learner's function on a few inputs, runs a reference
+implementation on copies of the **same** inputs, and prints one short verdict:
+
+>>> checks.normalize_rows(normalize_rows)                 # doctest: +SKIP
+⏳ normalize_rows: not attempted yet (replace `raise NotImplementedError` with your code)
+>>> checks.normalize_rows(normalize_rows, strict=True)    # doctest: +SKIP
+✅ normalize_rows: passed (6 test cases)
+
+A check never raises because of the learner's code: a wrong shape, a returned
+``None``, NaNs or an exception inside the learner's function are all reported
+in the message. With ``strict=True`` (used under "Solutions", so CI tests every
+answer) anything but a pass raises ``AssertionError`` with the same message.
+
+Building blocks
+---------------
+compare             compare a result with the expected one, explain the first difference
+check_function      run a learner's function and a reference on the same cases
+numerical_gradient  centred finite differences of a scalar function
+relative_error      ||a - b|| / (||a|| + ||b||)
+gradient_check      compare analytic gradients with numerical ones (deeplearning.ai style)
+
+Exercise checks (one module per notebook, all re-exported here)
+-----------------------------------------------------------------
+nb00_welcome: column_percentages, normalize_rows, pairwise_sq_distances, standardize_columns,
+each with its ``reference_*`` implementation for later notebooks.
+
+This module imports only NumPy and the standard library.
+"""
+from course_utils.checks.core import *  # noqa: F401,F403
+from course_utils.checks.core import __all__ as _core_all
+from course_utils.checks.nb00_welcome import *  # noqa: F401,F403
+from course_utils.checks.nb00_welcome import __all__ as _nb00_all
+
+# One module per notebook keeps the exercise checks apart; add new ones here.
+__all__ = [*_core_all, *_nb00_all]
