@@ -32,6 +32,10 @@ from course_utils.checks.core import *  # noqa: F401,F403
 from course_utils.checks.core import __all__ as _core_all
 from course_utils.checks.nb00_welcome import *  # noqa: F401,F403
 from course_utils.checks.nb00_welcome import __all__ as _nb00_all
+from course_utils.checks.nb01_perceptron import *  # noqa: F401,F403
+from course_utils.checks.nb01_perceptron import __all__ as _nb01_all
+from course_utils.checks.nb02_backprop import *  # noqa: F401,F403
+from course_utils.checks.nb02_backprop import __all__ as _nb02_all
 
 # One module per notebook keeps the exercise checks apart; add new ones here.
-__all__ = [*_core_all, *_nb00_all]
+__all__ = [*_core_all, *_nb00_all, *_nb01_all, *_nb02_all]
