@@ -11,7 +11,7 @@
 # Meet the course's tools, then learn the habit every later notebook relies on: replace Python
 # loops by whole-array NumPy operations (vectorization) and let shapes combine by broadcasting.
 #
-# *Runtime: about 30 s on a laptop CPU (fast mode: about 20 s). GPU: not needed.*
+# *Runtime: about 10 s on a laptop CPU (fast mode: about the same). GPU: not needed.*
 #
 # **You will be able to**
 # - start any notebook of the course, switch fast mode and presentation style, and read a check's message;
