@@ -15,7 +15,7 @@
 #
 # **You will be able to**
 # - start any notebook of the course, switch fast mode and presentation style, and read a check's message;
-# - explain why a vectorized dot product is orders of magnitude faster than a Python loop, and measure it;
+# - explain why a vectorized dot product is many times faster than a Python loop, and measure it;
 # - store a data set with one example per column, `X.shape == (n, m)`, and compute on all examples at once;
 # - predict the shape that broadcasting gives for `(m, n)` with `(1, n)`, `(m, 1)` or a scalar, and spot
 #   when it fails;
@@ -121,7 +121,7 @@ print(f"speed-up:   about {loop_seconds / vectorized_seconds:,.0f}x")
 
 # %%
 assert np.isclose(z_loop, z_vectorized, rtol=1e-9)
-assert loop_seconds > 10 * vectorized_seconds  # typically 100x or more
+assert loop_seconds > 10 * vectorized_seconds
 
 # %% [markdown]
 # How does the gap grow with the vector length? The figure times both versions for lengths from
@@ -151,15 +151,14 @@ ax.set(xlabel="vector length n", ylabel="seconds (best of runs)",
 ax.legend();
 
 # %% [markdown]
-# The loop's time grows linearly with $n$ from the start. The vectorized call costs a fixed overhead of
-# about a microsecond for short vectors, and from about a thousand elements on it is at least ten times
-# faster, usually a hundred times or more (timings on a busy machine are noisy, hence the modest bound
-# checked below).
+# The loop's time grows in proportion to $n$ from the start. The vectorized call pays a fixed overhead
+# for short vectors and then grows far more slowly, so the gap widens with $n$. For long vectors NumPy
+# may split the work across CPU threads, which makes those timings noisy when other programs compete for
+# the cores; the full-length measurement above is the one the notebook asserts.
 
 # %%
 speedups = np.array(loop_times) / np.array(vectorized_times)
 print({int(n): f"{s:,.0f}x" for n, s in zip(sizes, speedups)})
-assert np.all(speedups[sizes >= 1000] > 10)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## One example per column: computing on all examples at once
@@ -412,7 +411,7 @@ checks.standardize_columns(standardize_columns)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
 # - Vectorized NumPy (and TensorFlow) code runs the inner loop in compiled, SIMD-friendly code: the same
-#   result as a Python loop, typically 100 times faster or more. Measure, do not guess.
+#   result as a Python loop, more than ten times faster for the long dot product above. Measure, do not guess.
 # - One example per column: `X.shape == (n, m)`, and $Z = w^\top X + b$ computes all $m$ examples at once.
 # - Broadcasting compares shapes from the last axis: sizes must be equal or 1, and size-1 axes are stretched.
 #   `(m, n)` with `(1, n)`, `(m, 1)` or a scalar all give `(m, n)`.

@@ -23,8 +23,12 @@ gradient_check      compare analytic gradients with numerical ones (deeplearning
 
 Exercise checks (one module per notebook, all re-exported here)
 -----------------------------------------------------------------
-nb00_welcome: column_percentages, normalize_rows, pairwise_sq_distances, standardize_columns,
-each with its ``reference_*`` implementation for later notebooks.
+nb00_welcome     column_percentages, normalize_rows, pairwise_sq_distances, standardize_columns
+nb01_perceptron  the perceptron notebook's exercises (see its ``__all__``)
+nb02_backprop    sigmoid/relu/tanh_backward, linear_backward, two_layer_backward,
+                 gradient_check_exercise
+
+Each check has its ``reference_*`` implementation, which later notebooks may use.
 
 This module imports only NumPy and the standard library.
 """
