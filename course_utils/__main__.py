@@ -33,7 +33,7 @@ def _notebook_paths(args_paths) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- execute
-def execute_notebook(path: Path, *, timeout: int = 900, write: bool = True,
+def execute_notebook(path: Path, *, timeout: int = 300, write: bool = True,
                      kernel_name: str = "python3") -> tuple[bool, float, str]:
     """Run ``path`` top to bottom in a fresh kernel; save outputs in place on success.
 
@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("execute", help="re-run notebooks in place in a fresh kernel")
     p.add_argument("notebooks", nargs="*", help="notebooks (default: notebooks/NN_*.ipynb)")
-    p.add_argument("--timeout", type=int, default=900, help="seconds per cell (default 900)")
+    p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
     p.add_argument("--dry-run", action="store_true", help="run but do not save outputs")
     p.set_defaults(func=cmd_execute)
 

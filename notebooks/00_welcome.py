@@ -443,9 +443,10 @@ def column_percentages(a):
 checks.column_percentages(column_percentages, strict=True)
 
 # %%
+# NBVAL_CHECK_OUTPUT
 percentages = column_percentages(calories)
 assert np.allclose(percentages.sum(axis=0), 100)
-np.round(percentages, 1)  # NBVAL_CHECK_OUTPUT
+np.round(percentages, 1)
 
 # %% [markdown]
 # ### Solution 0.2

@@ -221,6 +221,7 @@ print(f"at w = -6: MSE slope {slope_mse:.4f}, cross-entropy slope {slope_bce:.2f
 # $dJ/d\text{var}$, the derivative of the final output with respect to `var`.)
 
 # %%
+# NBVAL_CHECK_OUTPUT
 def graph_forward(a, b, c):
     """Return every node's value of the graph u = bc, v = a + u, J = 3v."""
     u = b * c
@@ -230,7 +231,7 @@ def graph_forward(a, b, c):
 
 
 values = graph_forward(5.0, 3.0, 2.0)
-print(values)  # NBVAL_CHECK_OUTPUT
+print(values)
 
 # %% [markdown]
 # The **backward pass** goes from right to left. Each node multiplies the derivative arriving from its output
@@ -240,6 +241,7 @@ print(values)  # NBVAL_CHECK_OUTPUT
 # *other* input: $dJ/db = dJ/du \cdot c$.
 
 # %%
+# NBVAL_CHECK_OUTPUT
 def graph_backward(values):
     """Return dJ/d(node) for every node, given the forward values."""
     dJ = 1.0                       # dJ/dJ: where the backward pass starts
@@ -252,7 +254,7 @@ def graph_backward(values):
 
 
 grads = graph_backward(values)
-print(grads)  # NBVAL_CHECK_OUTPUT
+print(grads)
 
 # %% [markdown]
 # The notes' numbers: $u = 6$, $v = 11$, $J = 33$, and $dJ/da = 3$, $dJ/db = 6$, $dJ/dc = 9$. Finite

@@ -114,7 +114,7 @@ def test_student_copies_still_run(path, tmp_path, monkeypatch):
 
     monkeypatch.setenv("COURSE_FAST", "1")
     student = cli.student_copy(nbformat.read(path, as_version=4))
-    NotebookClient(student, timeout=600, kernel_name="python3",
+    NotebookClient(student, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     texts = "".join(o.get("text", "") for c in student.cells if c.cell_type == "code" for o in c.outputs)
     exercises = sum(bool(re.match(r"#+ Exercise", c.source)) for c in student.cells if c.cell_type == "markdown")

@@ -100,3 +100,13 @@ def test_listed_in_readme(path):
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     rows = [line for line in readme.splitlines() if line.startswith("|") and path.stem in line]
     assert rows, f"README's notebook table has no row for {path.stem}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_nbval_markers_are_recognised(path):
+    """nbval only reads a marker on a comment line of its own; one after code is silently ignored."""
+    _, cells = _cells(path)
+    for kind, source, _ in cells:
+        for line in source.splitlines() if kind == "code" else []:
+            if "NBVAL_" in line:
+                assert re.fullmatch(r"\s*#\s*NBVAL_[A-Z_]+\s*", line), f"marker must be on its own line: {line!r}"
