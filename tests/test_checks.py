@@ -768,3 +768,35 @@ def test_import_is_light_and_has_no_side_effects(repo_root):
     heavy, seconds = output.rsplit(" ", 1)
     assert heavy == "[]"
     assert float(seconds) < 2.0
+
+
+# ----------------------------------------------------------------------------- warning_hint
+def _stable_exp_ratio(z):
+    return np.exp(-np.abs(z))
+
+
+def _naive_exp_ratio(z):
+    return np.where(z >= 0, np.exp(-z), np.exp(z))  # right values, but exp overflows in the unused branch
+
+
+def test_warning_hint_fails_a_right_answer_that_makes_numpy_warn(capsys):
+    cases = [(np.array([-1000.0, 0.0, 1000.0]),)]
+    ok = checks.check_function(_stable_exp_ratio, _stable_exp_ratio, cases, name="ratio", warning_hint="be stable")
+    assert ok.passed
+    bad = checks.check_function(_naive_exp_ratio, _stable_exp_ratio, cases, name="ratio", warning_hint="be stable")
+    assert bad.status == "failed"
+    assert "your values are right, but NumPy warned" in bad.message and "overflow" in bad.message
+    assert "on the input z = " in bad.message and "💡 hint: be stable" in bad.message
+    with pytest.raises(AssertionError, match="NumPy warned"):
+        checks.check_function(_naive_exp_ratio, _stable_exp_ratio, cases, name="ratio", strict=True,
+                              warning_hint="be stable")
+
+
+def test_without_warning_hint_numpy_warnings_are_ignored(capsys):
+    cases = [(np.array([-1000.0, 1000.0]),)]
+    assert checks.check_function(_naive_exp_ratio, _stable_exp_ratio, cases, name="ratio").passed
+
+
+def test_warning_hint_must_be_text():
+    with pytest.raises(TypeError, match="warning_hint"):
+        checks.check_function(_stable_exp_ratio, _stable_exp_ratio, [(np.zeros(2),)], name="r", warning_hint=1)

@@ -391,7 +391,7 @@ def _where(index: tuple) -> str:
 
 def check_function(student_fn, reference_fn, cases, *, name: str, strict: bool = False,
                    rtol: float = 1e-5, atol: float = 1e-8, hints=None,
-                   allow_input_mutation: bool = False) -> CheckResult:
+                   allow_input_mutation: bool = False, warning_hint: str | None = None) -> CheckResult:
     """Run a learner's function and a reference on the same cases, print one verdict.
 
     For each case, in order, the reference and the learner's function each get
@@ -427,6 +427,11 @@ def check_function(student_fn, reference_fn, cases, *, name: str, strict: bool =
         By default a function that changes its input arrays in place fails,
         even with the right result, because in a notebook that silently
         changes the caller's data. Set True for exercises that update in place.
+    warning_hint : str, optional
+        When given, a learner's function whose values are all right but that
+        made NumPy warn (overflow, invalid value, divide by zero) fails anyway;
+        the message quotes the first warning and its input, then this hint.
+        Use it for exercises about numerical stability (sigmoid, softmax).
 
     Returns
     -------
@@ -459,9 +464,11 @@ def check_function(student_fn, reference_fn, cases, *, name: str, strict: bool =
     atol = check_float("atol", atol, minimum=0.0)
     cases = _check_cases(cases)
     mistakes, hint_fn = _check_hints(hints)
+    if warning_hint is not None and (not isinstance(warning_hint, str) or not warning_hint):
+        raise TypeError(f"warning_hint must be a non-empty str or None, got {describe(warning_hint)}")
 
     run = _Run(student_fn, reference_fn, name, rtol, atol, mistakes, hint_fn,
-               allow_input_mutation, _parameter_names(reference_fn))
+               allow_input_mutation, _parameter_names(reference_fn), warning_hint)
     result = run.all(cases)
     if strict and not result.passed:
         raise AssertionError(result.message)
@@ -549,7 +556,7 @@ class _Run:
     """One run of :func:`check_function` over its cases (internal)."""
 
     def __init__(self, student_fn, reference_fn, name, rtol, atol, mistakes, hint_fn,
-                 allow_input_mutation, parameter_names):
+                 allow_input_mutation, parameter_names, warning_hint=None):
         self.student_fn = student_fn
         self.reference_fn = reference_fn
         self.name = name
@@ -559,12 +566,22 @@ class _Run:
         self.hint_fn = hint_fn
         self.allow_input_mutation = allow_input_mutation
         self.parameter_names = parameter_names
+        self.warning_hint = warning_hint
+        self.warnings: list[tuple[tuple, str]] = []  # (args, text) of NumPy warnings in student code
 
     def all(self, cases) -> CheckResult:
         for number, (args, kwargs) in enumerate(cases, start=1):
             result = self.one(number, len(cases), args, kwargs)
             if result is not None:
                 return result
+        if self.warnings:
+            args, text = self.warnings[0]
+            shown = _short_array(args[0]) if args else "(no arguments)"
+            return CheckResult(self.name, "failed", "\n".join([
+                f"❌ {self.name}: your values are right, but NumPy warned \"{text}\" while computing them",
+                f"   on the input {self.label(0)} = {shown}",
+                f"   💡 hint: {self.warning_hint}",
+            ]))
         plural = "s" if len(cases) != 1 else ""
         return CheckResult(self.name, "passed", f"✅ {self.name}: passed ({len(cases)} test case{plural})")
 
@@ -589,8 +606,7 @@ class _Run:
 
         student_args, student_kwargs = _copy(args), _copy(kwargs)
         try:
-            with np.errstate(all="ignore"):
-                got = self.student_fn(*student_args, **student_kwargs)
+            got = self.call_student(student_args, student_kwargs)
         except NotImplementedError:
             return CheckResult(self.name, "not attempted", f"⏳ {self.name}: not attempted yet "
                                                            f"(replace `raise NotImplementedError` with your code)")
@@ -620,6 +636,20 @@ class _Run:
                     f"(e.g. `{example} = {example} / ...`, not `{example} /= ...`)."))
         return None
 
+    def call_student(self, args, kwargs):
+        """Call the learner's function; with a warning_hint, record NumPy's RuntimeWarnings."""
+        if self.warning_hint is None:
+            with np.errstate(all="ignore"):
+                return self.student_fn(*args, **kwargs)
+        with warnings.catch_warnings(record=True) as caught, \
+                np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+            warnings.simplefilter("always")
+            try:
+                return self.student_fn(*args, **kwargs)
+            finally:
+                self.warnings.extend((args, str(w.message)) for w in caught
+                                     if issubclass(w.category, RuntimeWarning))
+
     def hint(self, args, kwargs, *, got, expected, error) -> str | None:
         """Text for the first known mistake the learner's outcome matches, if any."""
         for mistake_fn, text in self.mistakes:
@@ -641,6 +671,13 @@ class _Run:
             if isinstance(text, str) and text:
                 return text
         return _generic_hint(error)
+
+
+def _short_array(value) -> str:
+    try:
+        return np.array2string(np.asarray(value), precision=4, threshold=12, separator=", ")
+    except Exception:
+        return type(value).__name__
 
 
 def _generic_hint(error) -> str | None:

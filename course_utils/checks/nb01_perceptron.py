@@ -57,46 +57,6 @@ def _report(result: CheckResult, strict: bool) -> CheckResult:
     return result
 
 
-def _recording_warnings(student_fn, log: list):
-    """Wrap ``student_fn`` so that NumPy's RuntimeWarnings are recorded in ``log``, not shown.
-
-    :func:`check_function` runs the learner's code under ``np.errstate(all="ignore")``;
-    the wrapper turns floating-point warnings back on for the call and appends
-    ``(args, warning text)`` for each one.
-    """
-    @functools.wraps(student_fn)
-    def wrapped(*args, **kwargs):
-        with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn",
-                                                                          divide="warn"):
-            warnings.simplefilter("always")
-            result = student_fn(*args, **kwargs)
-        log.extend((args, str(warning.message)) for warning in caught
-                   if issubclass(warning.category, RuntimeWarning))
-        return result
-
-    return wrapped
-
-
-def _short_array(value) -> str:
-    try:
-        return np.array2string(np.asarray(value), precision=4, threshold=12, separator=", ")
-    except Exception:
-        return type(value).__name__
-
-
-def _fail_on_warnings(result: CheckResult, log: list, name: str, argument: str, hint: str) -> CheckResult:
-    """Turn a pass into a failure when the learner's function made NumPy warn."""
-    if not result.passed or not log:
-        return result
-    args, text = log[0]
-    shown = _short_array(args[0]) if args else "(no arguments)"
-    return CheckResult(name, "failed", "\n".join([
-        f"❌ {name}: your values are right, but NumPy warned \"{text}\" while computing them",
-        f"   on the input {argument} = {shown}",
-        f"   💡 hint: {hint}",
-    ]))
-
-
 # --------------------------------------------------------------------------- Exercise 1.1: sigmoid
 
 
@@ -183,10 +143,8 @@ def sigmoid(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    log: list = []
-    result = _check_quietly(_recording_warnings(student_fn, log), reference_sigmoid, _sigmoid_cases(),
-                            name="sigmoid", hints=_SIGMOID_HINTS)
-    return _report(_fail_on_warnings(result, log, "sigmoid", "z", _SIGMOID_WARNING_HINT), strict)
+    return check_function(student_fn, reference_sigmoid, _sigmoid_cases(), name="sigmoid", strict=strict,
+                          hints=_SIGMOID_HINTS, warning_hint=_SIGMOID_WARNING_HINT)
 
 
 _SIGMOID_DERIVATIVE_HINTS = (
@@ -223,12 +181,10 @@ def sigmoid_derivative(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    log: list = []
-    result = _check_quietly(_recording_warnings(student_fn, log), reference_sigmoid_derivative,
-                            _sigmoid_cases(), name="sigmoid_derivative", hints=_SIGMOID_DERIVATIVE_HINTS)
     hint = ("the warning comes from the exponential. Compute the derivative from an overflow-safe sigmoid, "
             "sigma(z) * (1 - sigma(z)), and make `sigmoid` itself safe first (`checks.sigmoid`).")
-    return _report(_fail_on_warnings(result, log, "sigmoid_derivative", "z", hint), strict)
+    return check_function(student_fn, reference_sigmoid_derivative, _sigmoid_cases(), name="sigmoid_derivative",
+                          strict=strict, hints=_SIGMOID_DERIVATIVE_HINTS, warning_hint=hint)
 
 
 # --------------------------------------------------------------------------- Exercise 1.2: perceptron epoch
@@ -350,9 +306,8 @@ def perceptron_epoch(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    result = _check_quietly(student_fn, reference_perceptron_epoch, _perceptron_epoch_cases(),
-                            name="perceptron_epoch", hints=_PERCEPTRON_EPOCH_HINTS)
-    return _report(result, strict)
+    return check_function(student_fn, reference_perceptron_epoch, _perceptron_epoch_cases(),
+                          name="perceptron_epoch", strict=strict, hints=_PERCEPTRON_EPOCH_HINTS)
 
 
 # --------------------------------------------------------------------------- Exercise 1.3: logistic regression
@@ -614,9 +569,7 @@ def softmax(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    log: list = []
-    result = _check_quietly(_recording_warnings(student_fn, log), reference_softmax, _softmax_cases(),
-                            name="softmax", hints=_SOFTMAX_HINTS)
     hint = ("compute the exponential only of numbers <= 0: subtract each row's maximum "
             "(`z.max(axis=-1, keepdims=True)`) before `np.exp`.")
-    return _report(_fail_on_warnings(result, log, "softmax", "logits", hint), strict)
+    return check_function(student_fn, reference_softmax, _softmax_cases(), name="softmax", strict=strict,
+                          hints=_SOFTMAX_HINTS, warning_hint=hint)
