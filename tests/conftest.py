@@ -17,7 +17,6 @@ matplotlib.use("Agg")  # this process only; kernels keep the inline backend
 import pytest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 
 
 def _find_mirror() -> Path | None:
@@ -32,11 +31,6 @@ def _find_mirror() -> Path | None:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
-
-
-@pytest.fixture(scope="session")
-def notebook_paths() -> list[Path]:
-    return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
 @pytest.fixture(scope="session")
