@@ -27,6 +27,8 @@ nb00_welcome     column_percentages, normalize_rows, pairwise_sq_distances, stan
 nb01_perceptron  the perceptron notebook's exercises (see its ``__all__``)
 nb02_backprop    sigmoid/relu/tanh_backward, linear_backward, two_layer_backward,
                  gradient_check_exercise
+nb03_optimization  ewa, momentum_step, adam_step (also against keras.optimizers.Adam), cosine_schedule,
+                   sample_log_uniform
 
 Each check has its ``reference_*`` implementation, which later notebooks may use.
 
@@ -40,6 +42,8 @@ from course_utils.checks.nb01_perceptron import *  # noqa: F401,F403
 from course_utils.checks.nb01_perceptron import __all__ as _nb01_all
 from course_utils.checks.nb02_backprop import *  # noqa: F401,F403
 from course_utils.checks.nb02_backprop import __all__ as _nb02_all
+from course_utils.checks.nb03_optimization import *  # noqa: F401,F403
+from course_utils.checks.nb03_optimization import __all__ as _nb03_all
 
 # One module per notebook keeps the exercise checks apart; add new ones here.
-__all__ = [*_core_all, *_nb00_all, *_nb01_all, *_nb02_all]
+__all__ = [*_core_all, *_nb00_all, *_nb01_all, *_nb02_all, *_nb03_all]
