@@ -29,6 +29,8 @@ nb02_backprop    sigmoid/relu/tanh_backward, linear_backward, two_layer_backward
                  gradient_check_exercise
 nb03_optimization  ewa, momentum_step, adam_step (also against keras.optimizers.Adam), cosine_schedule,
                    sample_log_uniform
+nb04_regularization  l2_cost_and_gradient, dropout_forward, normalize_inputs, he_init,
+                     batchnorm_forward (against keras.layers.BatchNormalization)
 nb06_rnns        rnn_step, lstm_step (also against keras.layers.LSTM), clip_by_global_norm,
                  sample_with_temperature
 
@@ -46,8 +48,10 @@ from course_utils.checks.nb02_backprop import *  # noqa: F401,F403
 from course_utils.checks.nb02_backprop import __all__ as _nb02_all
 from course_utils.checks.nb03_optimization import *  # noqa: F401,F403
 from course_utils.checks.nb03_optimization import __all__ as _nb03_all
+from course_utils.checks.nb04_regularization import *  # noqa: F401,F403
+from course_utils.checks.nb04_regularization import __all__ as _nb04_all
 from course_utils.checks.nb06_rnns import *  # noqa: F401,F403
 from course_utils.checks.nb06_rnns import __all__ as _nb06_all
 
 # One module per notebook keeps the exercise checks apart; add new ones here.
-__all__ = [*_core_all, *_nb00_all, *_nb01_all, *_nb02_all, *_nb03_all, *_nb06_all]
+__all__ = [*_core_all, *_nb00_all, *_nb01_all, *_nb02_all, *_nb03_all, *_nb04_all, *_nb06_all]
