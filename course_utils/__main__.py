@@ -90,7 +90,8 @@ def student_copy(notebook):
             heading = re.match(r"^\s*(#{1,6})\s", cell.source)
             level = len(heading.group(1)) if heading else None
             if SOLUTIONS_HEADING.match(cell.source):
-                skipping_level = level or 1
+                # a "### Solution 3.1" inside the Solutions section must not shorten the skipped part
+                skipping_level = min(level or 1, skipping_level or 6)
                 continue
             if skipping_level is not None and level is not None and level <= skipping_level:
                 skipping_level = None

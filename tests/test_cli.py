@@ -37,6 +37,14 @@ def test_student_copy_drops_only_the_solutions_section():
     assert len(notebook.cells) == 8  # the original is untouched
 
 
+def test_student_copy_drops_subsections_after_numbered_solutions():
+    """"### Solution 1" headings inside "## Solutions" do not end the skipped section early."""
+    notebook = _notebook(("md", "# 99 · Title"), ("md", "## Solutions"), ("md", "### Solution 1"),
+                         ("code", "answer = 1"), ("md", "### Answers to the questions"), ("code", "assert 2 + 2 == 4"),
+                         ("md", "## Appendix"), ("code", "y = 2"))
+    assert [cell.source for cell in cli.student_copy(notebook).cells] == ["# 99 · Title", "## Appendix", "y = 2"]
+
+
 def test_student_command_writes_copies(tmp_path, capsys):
     source = tmp_path / "01_demo.ipynb"
     nbformat.write(_notebook(("md", "# 01 · Demo"), ("md", "## Solutions"), ("code", "secret = 1")), source)
