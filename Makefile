@@ -1,6 +1,8 @@
 # Course commands. Every target creates the virtual environment first if needed.
 #   make lab      open JupyterLab on notebooks/
 #   make test     unit tests + jupytext pairing check + every notebook under nbval
+#                 (COURSE_HEADLESS=1: each widget demo draws its figure once instead of a live
+#                 ipywidgets.interactive, which can stall headless kernels for minutes)
 #   make slides   reveal.js slides of every notebook into build/slides/
 #   make execute  re-run every notebook in place, print a timing table
 #   make student  student copies without Solutions into build/student/
@@ -32,13 +34,13 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(ROOT_ARGS) $(LAB_ARGS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=300
+	COURSE_HEADLESS=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=300
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=300
+	COURSE_HEADLESS=1 $(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=300
 
 slides: $(STAMP)
 	mkdir -p build/slides

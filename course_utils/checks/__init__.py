@@ -31,6 +31,7 @@ nb03_optimization  ewa, momentum_step, adam_step (also against keras.optimizers.
                    sample_log_uniform
 nb04_regularization  l2_cost_and_gradient, dropout_forward, normalize_inputs, he_init,
                      batchnorm_forward (against keras.layers.BatchNormalization)
+nb05_cnns        conv_output_size, conv2d_single_channel, conv_layer_params, max_pool2d, iou
 nb06_rnns        rnn_step, lstm_step (also against keras.layers.LSTM), clip_by_global_norm,
                  sample_with_temperature
 
@@ -50,8 +51,10 @@ from course_utils.checks.nb03_optimization import *  # noqa: F401,F403
 from course_utils.checks.nb03_optimization import __all__ as _nb03_all
 from course_utils.checks.nb04_regularization import *  # noqa: F401,F403
 from course_utils.checks.nb04_regularization import __all__ as _nb04_all
+from course_utils.checks.nb05_cnns import *  # noqa: F401,F403
+from course_utils.checks.nb05_cnns import __all__ as _nb05_all
 from course_utils.checks.nb06_rnns import *  # noqa: F401,F403
 from course_utils.checks.nb06_rnns import __all__ as _nb06_all
 
 # One module per notebook keeps the exercise checks apart; add new ones here.
-__all__ = [*_core_all, *_nb00_all, *_nb01_all, *_nb02_all, *_nb03_all, *_nb04_all, *_nb06_all]
+__all__ = [*_core_all, *_nb00_all, *_nb01_all, *_nb02_all, *_nb03_all, *_nb04_all, *_nb05_all, *_nb06_all]
