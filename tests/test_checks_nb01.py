@@ -17,11 +17,6 @@ from course_utils.checks import nb01_perceptron
 # --------------------------------------------------------------------------- learner functions used below
 
 
-def not_attempted(*args):
-    # YOUR CODE HERE
-    raise NotImplementedError
-
-
 def divides_by_zero(*args):
     return 1 / 0
 
@@ -188,16 +183,6 @@ def test_reports_mistakes_that_raise(name, label, function, words, capsys):
         assert word in result.message
     with pytest.raises(AssertionError, match=words[0]):
         CHECKS[name][0](function, strict=True)
-
-
-@pytest.mark.parametrize("name", CHECKS)
-def test_stub_is_not_attempted(name, capsys):
-    check = CHECKS[name][0]
-    result = check(not_attempted)
-    assert result.status == "not attempted" and not result
-    assert "not attempted yet" in capsys.readouterr().out
-    with pytest.raises(AssertionError, match="not attempted"):
-        check(not_attempted, strict=True)
 
 
 @pytest.mark.parametrize("name", CHECKS)

@@ -23,7 +23,7 @@ from course_utils._validation import check_array, check_callable, check_choice, 
 __all__ = [
     "STATUSES", "THRESHOLDS", "VERDICTS",
     "CheckResult", "GradientCheckResult",
-    "compare", "check_function",
+    "compare", "check_function", "mistake_hints",
     "numerical_gradient", "relative_error", "gradient_check",
 ]
 
@@ -476,6 +476,84 @@ def check_function(student_fn, reference_fn, cases, *, name: str, strict: bool =
     return result
 
 
+def mistake_hints(pairs, fallback=None, *, rtol: float = 1e-5, atol: float = 1e-8,
+                  first_item: bool = False):
+    """Build a ``hints=`` callable for :func:`check_function` from typical mistakes.
+
+    The callable returns the text of the first mistake that reproduces the
+    learner's outcome on the failing case: the mistake's result equals the
+    learner's (within ``rtol``/``atol``, as in :func:`compare`), or both raise the
+    same exception type with the same message. A learner's result of None gets a
+    hint about the missing ``return``. Otherwise ``fallback(got, expected, error,
+    inputs)``, if given, may return a text (or None for no hint); ``error`` is the
+    learner's exception or None.
+
+    Parameters
+    ----------
+    pairs : sequence of (callable, str)
+        ``(mistake_fn, text)``: ``mistake_fn`` implements the mistake with the
+        reference's parameters; ``text`` explains it.
+    fallback : callable, optional
+        ``fallback(got, expected, error, inputs) -> str or None``, asked when no
+        mistake matches.
+    rtol, atol : float, optional
+        Tolerances for matching a mistake's result.
+    first_item : bool, default False
+        Also match when the learner returns a tuple whose first item equals the
+        first item of a mistake's tuple (e.g. the right output with a wrongly
+        returned cache).
+
+    Returns
+    -------
+    callable
+        ``hint(*, got, expected, error, inputs) -> str or None``.
+
+    Examples
+    --------
+    >>> hint = mistake_hints([(lambda x: x + 1, "off by one")])
+    >>> hint(got=np.array([2.0]), expected=np.array([1.0]), error=None, inputs={"x": np.array([1.0])})
+    'off by one'
+    """
+    if isinstance(pairs, (str, bytes, Mapping)) or callable(pairs) or not hasattr(pairs, "__iter__"):
+        raise TypeError(f"pairs must be a sequence of (mistake_fn, text) pairs, got {describe(pairs)}")
+    pairs = list(pairs)
+    for index, pair in enumerate(pairs):
+        if not (isinstance(pair, tuple) and len(pair) == 2 and callable(pair[0]) and isinstance(pair[1], str)):
+            raise TypeError(f"pairs[{index}] must be a (mistake_fn, text) pair, got {describe(pair)}")
+    if fallback is not None:
+        check_callable("fallback", fallback)
+    rtol = check_float("rtol", rtol, minimum=0.0)
+    atol = check_float("atol", atol, minimum=0.0)
+    first_item = _check_bool("first_item", first_item)
+
+    def hint(*, got, expected, error, inputs):
+        outcomes = []
+        for mistake_fn, text in pairs:
+            try:
+                with np.errstate(all="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    mistake = mistake_fn(**copy.deepcopy(inputs))
+            except Exception as mistake_error:
+                if error is not None and type(mistake_error) is type(error) and str(mistake_error) == str(error):
+                    return text
+                continue
+            if error is None and compare("x", got, mistake, rtol=rtol, atol=atol)[0]:
+                return text
+            outcomes.append((mistake, text))
+        if error is None and got is None:
+            return "your function returned None: did you forget the `return` statement?"
+        if first_item and error is None and isinstance(got, (tuple, list)) and got:
+            for mistake, text in outcomes:
+                if isinstance(mistake, tuple) and mistake and compare("x", got[0], mistake[0], rtol=rtol,
+                                                                      atol=atol)[0]:
+                    return text
+        if fallback is not None:
+            return fallback(got, expected, error, inputs)
+        return None
+
+    return hint
+
+
 def _check_cases(cases) -> list[tuple[tuple, dict]]:
     if isinstance(cases, (str, bytes, Mapping)) or not hasattr(cases, "__iter__"):
         raise TypeError(f"cases must be a list of tuples (positional arguments) or dicts "
@@ -670,7 +748,7 @@ class _Run:
                 text = None
             if isinstance(text, str) and text:
                 return text
-        return _generic_hint(error)
+        return _generic_hint(error, got=got, expected=expected)
 
 
 def _short_array(value) -> str:
@@ -680,7 +758,9 @@ def _short_array(value) -> str:
         return type(value).__name__
 
 
-def _generic_hint(error) -> str | None:
+def _generic_hint(error, *, got=None, expected=None) -> str | None:
+    if error is None and got is None and expected is not None:
+        return "your function returned None: did you forget the `return` statement?"
     if isinstance(error, ValueError) and "broadcast" in _safe_str(error):
         return ("print the `.shape` of the arrays you combine. A reduction such as `x.sum(axis=1)` drops "
                 "that axis unless you pass `keepdims=True`, and shapes are matched from the last axis.")

@@ -21,12 +21,11 @@ Conventions (deeplearning.ai style, as in the notebook)
 """
 from __future__ import annotations
 
-import copy
 
 import numpy as np
 
 from course_utils._validation import check_array, check_callable
-from course_utils.checks.core import CheckResult, check_function, compare
+from course_utils.checks.core import CheckResult, check_function, compare, mistake_hints
 
 __all__ = [
     "sigmoid_backward", "reference_sigmoid_backward",
@@ -44,34 +43,6 @@ __all__ = [
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
-
-def _hint_function(pairs, fallback=None, *, rtol=1e-5, atol=1e-8):
-    """A ``hints=`` callable: the first matching typical mistake, else ``fallback(got, expected)``.
-
-    ``pairs`` are ``(mistake_fn, text)``; a mistake matches when its result on the
-    failing case equals the learner's (within the tolerances), or when both raise the
-    same exception type with the same message, as in :func:`check_function`. A result
-    of None gets a hint about the missing ``return``.
-    """
-
-    def hint(*, got, expected, error, inputs):
-        for mistake_fn, text in pairs:
-            try:
-                with np.errstate(all="ignore"):
-                    mistake = mistake_fn(**copy.deepcopy(inputs))
-            except Exception as mistake_error:
-                if error is not None and type(mistake_error) is type(error) and str(mistake_error) == str(error):
-                    return text
-                continue
-            if error is None and compare("x", got, mistake, rtol=rtol, atol=atol)[0]:
-                return text
-        if error is None and got is None:
-            return "your function returned None: did you forget the `return` statement?"
-        if fallback is not None and error is None:
-            return fallback(got, expected)
-        return None
-
-    return hint
 
 
 # --------------------------------------------------------------------------- exercise 2.1: activations
@@ -207,7 +178,7 @@ def sigmoid_backward(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_sigmoid_backward, _activation_cases(20),
-                          name="sigmoid_backward", strict=strict, hints=_hint_function(_SIGMOID_HINTS))
+                          name="sigmoid_backward", strict=strict, hints=mistake_hints(_SIGMOID_HINTS))
 
 
 def relu_backward(student_fn, strict: bool = False) -> CheckResult:
@@ -225,7 +196,7 @@ def relu_backward(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_relu_backward, _activation_cases(21),
-                          name="relu_backward", strict=strict, hints=_hint_function(_RELU_HINTS))
+                          name="relu_backward", strict=strict, hints=mistake_hints(_RELU_HINTS))
 
 
 def tanh_backward(student_fn, strict: bool = False) -> CheckResult:
@@ -243,7 +214,7 @@ def tanh_backward(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_tanh_backward, _activation_cases(22),
-                          name="tanh_backward", strict=strict, hints=_hint_function(_TANH_HINTS))
+                          name="tanh_backward", strict=strict, hints=mistake_hints(_TANH_HINTS))
 
 
 # --------------------------------------------------------------------------- exercise 2.2: linear layer
@@ -313,7 +284,9 @@ _LINEAR_FORMULAS = ("dA_prev = W.T @ dZ (shape (n_prev, m), no 1/m)", "dW = (1/m
                     "db = (1/m) dZ.sum(axis=1, keepdims=True) (b's shape (n, 1))")
 
 
-def _linear_fallback(got, expected):
+def _linear_fallback(got, expected, error, inputs):
+    if error is not None:
+        return None
     if not isinstance(got, (tuple, list)) or len(got) != 3:
         return "return the three gradients as a tuple in this order: (dA_prev, dW, db)."
     for name, formula, got_item, expected_item in zip(_LINEAR_NAMES, _LINEAR_FORMULAS, got, expected):
@@ -366,7 +339,7 @@ def linear_backward(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_linear_backward, _linear_cases(), name="linear_backward",
-                          strict=strict, hints=_hint_function(_LINEAR_HINTS, _linear_fallback))
+                          strict=strict, hints=mistake_hints(_LINEAR_HINTS, _linear_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 2.3: two-layer network
@@ -497,7 +470,7 @@ def two_layer_backward(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_two_layer_backward, _two_layer_cases(), name="two_layer_backward",
-                          strict=strict, hints=_hint_function(_TWO_LAYER_HINTS))
+                          strict=strict, hints=mistake_hints(_TWO_LAYER_HINTS))
 
 
 # --------------------------------------------------------------------------- exercise 2.4: gradient check
@@ -622,7 +595,9 @@ def _norm(x):
     return np.linalg.norm(x)
 
 
-def _gradient_check_fallback(got, expected):
+def _gradient_check_fallback(got, expected, error, inputs):
+    if error is not None:
+        return None
     if np.ndim(got) >= 1 and not isinstance(got, (str, bytes)):
         return "return one number, the relative error, not an array (such as the estimated gradient)."
     return None
@@ -674,5 +649,5 @@ def gradient_check_exercise(student_fn, strict: bool = False) -> CheckResult:
     return check_function(student_fn, reference_gradient_check_exercise, _gradient_check_cases(),
                           name="gradient_check", strict=strict, rtol=1e-3, atol=1e-8,
                           allow_input_mutation=True,
-                          hints=_hint_function(_GRADIENT_CHECK_HINTS, _gradient_check_fallback,
+                          hints=mistake_hints(_GRADIENT_CHECK_HINTS, _gradient_check_fallback,
                                                rtol=1e-2, atol=1e-12))

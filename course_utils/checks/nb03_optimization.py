@@ -30,7 +30,6 @@ Keras (quietly, through ``course_utils.runtime``) when it runs its Keras compari
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 import io
 import math
@@ -38,7 +37,7 @@ import math
 import numpy as np
 
 from course_utils._validation import check_array, check_float, check_int, describe
-from course_utils.checks.core import CheckResult, check_function, compare
+from course_utils.checks.core import CheckResult, check_function, compare, mistake_hints
 
 __all__ = [
     "ewa", "reference_ewa",
@@ -64,34 +63,6 @@ def _check_beta(name: str, value) -> float:
         raise ValueError(f"{name} must be in [0, 1), got {value}")
     return value
 
-
-def _hint_function(pairs, fallback=None, *, rtol=1e-5, atol=1e-8):
-    """A ``hints=`` callable: the first matching typical mistake, else ``fallback(got, expected, inputs)``.
-
-    ``pairs`` are ``(mistake_fn, text)``; a mistake matches when its result on the
-    failing case equals the learner's (within the tolerances), or when both raise the
-    same exception type with the same message. A result of None gets a hint about the
-    missing ``return``.
-    """
-
-    def hint(*, got, expected, error, inputs):
-        for mistake_fn, text in pairs:
-            try:
-                with np.errstate(all="ignore"):
-                    mistake = mistake_fn(**copy.deepcopy(inputs))
-            except Exception as mistake_error:
-                if error is not None and type(mistake_error) is type(error) and str(mistake_error) == str(error):
-                    return text
-                continue
-            if error is None and compare("x", got, mistake, rtol=rtol, atol=atol)[0]:
-                return text
-        if error is None and got is None:
-            return "your function returned None: did you forget the `return` statement?"
-        if fallback is not None:
-            return fallback(got, expected, error, inputs)
-        return None
-
-    return hint
 
 
 def _run_quietly(function, *args, **kwargs):
@@ -222,7 +193,7 @@ def ewa(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_ewa, _ewa_cases(), name="ewa", strict=strict,
-                          hints=_hint_function(_EWA_HINTS, _ewa_fallback))
+                          hints=mistake_hints(_EWA_HINTS, _ewa_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 3.2: momentum
@@ -321,7 +292,7 @@ def momentum_step(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_momentum_step, _momentum_cases(), name="momentum_step",
-                          strict=strict, hints=_hint_function(_MOMENTUM_HINTS, _momentum_fallback))
+                          strict=strict, hints=mistake_hints(_MOMENTUM_HINTS, _momentum_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 3.3: Adam
@@ -547,7 +518,7 @@ def adam_step(student_fn, strict: bool = False) -> CheckResult:
     strict = _check_strict(strict)
     name = "adam_step"
     result = _run_quietly(check_function, student_fn, reference_adam_step, _adam_cases(), name=name,
-                          hints=_hint_function(_ADAM_HINTS, _adam_fallback))
+                          hints=mistake_hints(_ADAM_HINTS, _adam_fallback))
     if not result.passed:
         return _finish(result, strict)
     cases = len(_adam_cases())
@@ -683,7 +654,7 @@ def cosine_schedule(student_fn, strict: bool = False) -> CheckResult:
     """
     return check_function(student_fn, reference_cosine_schedule, _cosine_cases(), name="cosine_schedule",
                           strict=strict, rtol=1e-6, atol=1e-12,
-                          hints=_hint_function(_COSINE_HINTS, _cosine_fallback, rtol=1e-6, atol=1e-12))
+                          hints=mistake_hints(_COSINE_HINTS, _cosine_fallback, rtol=1e-6, atol=1e-12))
 
 
 # --------------------------------------------------------------------------- exercise 3.5: log-uniform sampling
@@ -831,7 +802,7 @@ def sample_log_uniform(student_fn, strict: bool = False) -> CheckResult:
     name = "sample_log_uniform"
     result = _run_quietly(check_function, student_fn, reference_sample_log_uniform, _log_uniform_cases(),
                           name=name, rtol=1e-9, atol=0.0, allow_input_mutation=True,  # drawing advances rng
-                          hints=_hint_function(_LOG_UNIFORM_HINTS, _log_uniform_fallback, rtol=1e-9, atol=0.0))
+                          hints=mistake_hints(_LOG_UNIFORM_HINTS, _log_uniform_fallback, rtol=1e-9, atol=0.0))
     if result.status != "failed":
         return _finish(result, strict)
     try:

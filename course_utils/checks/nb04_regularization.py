@@ -33,7 +33,6 @@ This module imports only NumPy and the standard library at import time.
 """
 from __future__ import annotations
 
-import copy
 import functools
 import math
 
@@ -41,7 +40,7 @@ import numpy as np
 
 from course_utils._validation import check_array, check_callable, check_float, describe
 from course_utils.checks.core import (CheckResult, _check_bool, _describe, _safe_str, _student_location,
-                                      check_function, compare)
+                                      check_function, mistake_hints)
 
 __all__ = [
     "l2_cost_and_gradient", "reference_l2_cost_and_gradient",
@@ -54,42 +53,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------- shared helpers
 
-
-def _hint_function(pairs, fallback=None, *, rtol=1e-5, atol=1e-8, first_item=False):
-    """A ``hints=`` callable: the first matching typical mistake, else ``fallback(got, expected, inputs)``.
-
-    ``pairs`` are ``(mistake_fn, text)``; a mistake matches when its result on the
-    failing case equals the learner's (within the tolerances), or when both raise
-    the same exception type with the same message. With ``first_item=True`` a
-    mistake also matches when only the first item of the learner's tuple equals the
-    first item of the mistake's (e.g. the right ``out`` with a wrongly returned
-    ``mean``). A result of None gets a hint about the missing ``return``.
-    """
-
-    def hint(*, got, expected, error, inputs):
-        outcomes = []
-        for mistake_fn, text in pairs:
-            try:
-                with np.errstate(all="ignore"):
-                    mistake = mistake_fn(**copy.deepcopy(inputs))
-            except Exception as mistake_error:
-                if error is not None and type(mistake_error) is type(error) and str(mistake_error) == str(error):
-                    return text
-                continue
-            if error is None and compare("x", got, mistake, rtol=rtol, atol=atol)[0]:
-                return text
-            outcomes.append((mistake, text))
-        if error is None and got is None:
-            return "your function returned None: did you forget the `return` statement?"
-        if first_item and error is None and isinstance(got, (tuple, list)) and got:
-            for mistake, text in outcomes:
-                if isinstance(mistake, tuple) and compare("x", got[0], mistake[0], rtol=rtol, atol=atol)[0]:
-                    return text
-        if fallback is not None and error is None:
-            return fallback(got, expected, inputs)
-        return None
-
-    return hint
 
 
 def _report(result: CheckResult, strict: bool) -> CheckResult:
@@ -214,7 +177,9 @@ _L2_HINTS = (
 )
 
 
-def _l2_fallback(got, expected, inputs):
+def _l2_fallback(got, expected, error, inputs):
+    if error is not None:
+        return None
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return "return a tuple (cost, grads): one number and a list with one gradient per weight matrix."
     cost, grads = got
@@ -245,7 +210,7 @@ def l2_cost_and_gradient(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, _l2_for_check, _l2_cases(), name="l2_cost_and_gradient", strict=strict,
-                          hints=_hint_function(_L2_HINTS, _l2_fallback))
+                          hints=mistake_hints(_L2_HINTS, _l2_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 4.2: inverted dropout
@@ -350,7 +315,9 @@ _DROPOUT_HINTS = (
 )
 
 
-def _dropout_fallback(got, expected, inputs):
+def _dropout_fallback(got, expected, error, inputs):
+    if error is not None:
+        return None
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return ("return a tuple (A_dropped, mask): the backward pass needs the mask to drop the same units "
                 "from the gradient.")
@@ -398,7 +365,7 @@ def dropout_forward(student_fn, strict: bool = False) -> CheckResult:
     check_callable("student_fn", student_fn)
     return check_function(_with_fresh_rng(student_fn), _dropout_for_check, _dropout_cases(),
                           name="dropout_forward", strict=strict,
-                          hints=_hint_function(_DROPOUT_HINTS, _dropout_fallback))
+                          hints=mistake_hints(_DROPOUT_HINTS, _dropout_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 4.3: input normalisation
@@ -488,7 +455,9 @@ _NORMALIZE_HINTS = (
 )
 
 
-def _normalize_fallback(got, expected, inputs):
+def _normalize_fallback(got, expected, error, inputs):
+    if error is not None:
+        return None
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return "return a tuple (train_normalized, test_normalized)."
     return None
@@ -515,7 +484,7 @@ def normalize_inputs(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_normalize_inputs, _normalize_cases(), name="normalize_inputs",
-                          strict=strict, hints=_hint_function(_NORMALIZE_HINTS, _normalize_fallback))
+                          strict=strict, hints=mistake_hints(_NORMALIZE_HINTS, _normalize_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 4.4: He initialisation
@@ -835,7 +804,9 @@ _BATCHNORM_HINTS = (
 )
 
 
-def _batchnorm_fallback(got, expected, inputs):
+def _batchnorm_fallback(got, expected, error, inputs):
+    if error is not None:
+        return None
     if not isinstance(got, (tuple, list)) or len(got) != 3:
         return ("return a tuple (out, mean, var): the batch's mean and variance of each unit are needed "
                 "for the running averages used at inference.")
@@ -868,5 +839,5 @@ def batchnorm_forward(student_fn, strict: bool = False) -> CheckResult:
     check_callable("student_fn", student_fn)  # before Keras is imported
     return check_function(student_fn, _keras_batchnorm_forward, _batchnorm_cases(), name="batchnorm_forward",
                           strict=strict, rtol=1e-4, atol=1e-5,
-                          hints=_hint_function(_BATCHNORM_HINTS, _batchnorm_fallback, rtol=1e-4, atol=1e-5,
+                          hints=mistake_hints(_BATCHNORM_HINTS, _batchnorm_fallback, rtol=1e-4, atol=1e-5,
                                                first_item=True))

@@ -24,14 +24,13 @@ library, so the checks run without TensorFlow.
 """
 from __future__ import annotations
 
-import copy
 import math
 import numbers
 
 import numpy as np
 
 from course_utils._validation import check_array, check_int, describe
-from course_utils.checks.core import CheckResult, check_function, compare
+from course_utils.checks.core import CheckResult, check_function, mistake_hints
 
 __all__ = [
     "conv_output_size", "reference_conv_output_size",
@@ -44,35 +43,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------- shared helpers
 
-
-def _hints(pairs, fallback=None, *, rtol=1e-5, atol=1e-8):
-    """A ``hints=`` callable: the first typical mistake that reproduces the learner's outcome.
-
-    ``pairs`` are ``(mistake_fn, text)``. A mistake matches when its result on the
-    failing case equals the learner's (within the tolerances), or when both raise
-    the same exception type with the same message. Otherwise ``fallback(got,
-    expected, error, inputs)`` may return a text; a result of None gets a hint
-    about the missing ``return``.
-    """
-
-    def hint(*, got, expected, error, inputs):
-        for mistake_fn, text in pairs:
-            try:
-                with np.errstate(all="ignore"):
-                    mistake = mistake_fn(**copy.deepcopy(inputs))
-            except Exception as mistake_error:
-                if error is not None and type(mistake_error) is type(error) and str(mistake_error) == str(error):
-                    return text
-                continue
-            if error is None and compare("x", got, mistake, rtol=rtol, atol=atol)[0]:
-                return text
-        if error is None and got is None:
-            return "your function returned None: did you forget the `return` statement?"
-        if fallback is not None:
-            return fallback(got, expected, error, inputs)
-        return None
-
-    return hint
 
 
 def _check_positive_int(name: str, value, minimum: int = 1) -> int:
@@ -182,7 +152,7 @@ def conv_output_size(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_conv_output_size, _OUTPUT_SIZE_CASES, name="conv_output_size",
-                          strict=strict, hints=_hints(_OUTPUT_SIZE_HINTS), rtol=0.0, atol=0.0)
+                          strict=strict, hints=mistake_hints(_OUTPUT_SIZE_HINTS), rtol=0.0, atol=0.0)
 
 
 # --------------------------------------------------------------------------- exercise 5.2: convolution
@@ -334,7 +304,7 @@ def conv2d_single_channel(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_conv2d_single_channel, _conv_cases(), name="conv2d_single_channel",
-                          strict=strict, hints=_hints(_CONV_HINTS, _conv_fallback))
+                          strict=strict, hints=mistake_hints(_CONV_HINTS, _conv_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 5.3: parameter count
@@ -408,7 +378,7 @@ def conv_layer_params(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_conv_layer_params, _PARAMS_CASES, name="conv_layer_params",
-                          strict=strict, hints=_hints(_PARAMS_HINTS), rtol=0.0, atol=0.0)
+                          strict=strict, hints=mistake_hints(_PARAMS_HINTS), rtol=0.0, atol=0.0)
 
 
 # --------------------------------------------------------------------------- exercise 5.4: max pooling
@@ -539,7 +509,7 @@ def max_pool2d(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_max_pool2d, _pool_cases(), name="max_pool2d", strict=strict,
-                          hints=_hints(_POOL_HINTS, _pool_fallback))
+                          hints=mistake_hints(_POOL_HINTS, _pool_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 5.5: IoU
@@ -678,4 +648,4 @@ def iou(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_iou, _IOU_CASES, name="iou", strict=strict,
-                          hints=_hints(_IOU_HINTS), rtol=1e-6, atol=1e-9)
+                          hints=mistake_hints(_IOU_HINTS), rtol=1e-6, atol=1e-9)

@@ -40,7 +40,7 @@ import math
 import numpy as np
 
 from course_utils._validation import check_float, describe
-from course_utils.checks.core import CheckResult, check_function, compare
+from course_utils.checks.core import CheckResult, check_function, compare, mistake_hints
 
 __all__ = [
     "rnn_step", "reference_rnn_step",
@@ -65,28 +65,6 @@ def _check_strict(strict) -> bool:
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
-
-def _hint_function(pairs, fallback=None, *, rtol=1e-5, atol=1e-8):
-    """A ``hints=`` callable: the first matching typical mistake, else ``fallback(got, expected, error, inputs)``."""
-
-    def hint(*, got, expected, error, inputs):
-        for mistake_fn, text in pairs:
-            try:
-                with np.errstate(all="ignore"):
-                    mistake = mistake_fn(**copy.deepcopy(inputs))
-            except Exception as mistake_error:
-                if error is not None and type(mistake_error) is type(error) and str(mistake_error) == str(error):
-                    return text
-                continue
-            if error is None and compare("x", got, mistake, rtol=rtol, atol=atol)[0]:
-                return text
-        if error is None and got is None:
-            return "your function returned None: did you forget the `return` statement?"
-        if fallback is not None:
-            return fallback(got, expected, error, inputs)
-        return None
-
-    return hint
 
 
 def _run_quietly(function, *args, **kwargs):
@@ -211,7 +189,7 @@ def rnn_step(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_rnn_step, _rnn_cases(), name="rnn_step",
-                          strict=_check_strict(strict), hints=_hint_function(_RNN_HINTS, _rnn_fallback))
+                          strict=_check_strict(strict), hints=mistake_hints(_RNN_HINTS, _rnn_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 6.2: LSTM step
@@ -383,7 +361,7 @@ def lstm_step(student_fn, strict: bool = False) -> CheckResult:
     strict = _check_strict(strict)
     name = "lstm_step"
     result = _run_quietly(check_function, student_fn, reference_lstm_step, _lstm_cases(), name=name,
-                          hints=_hint_function(_LSTM_HINTS, _lstm_fallback))
+                          hints=mistake_hints(_LSTM_HINTS, _lstm_fallback))
     if not result.passed:
         return _finish(result, strict)
     cases = len(_lstm_cases())
@@ -551,7 +529,7 @@ def clip_by_global_norm(student_fn, strict: bool = False) -> CheckResult:
 
     hints = tuple((_as_tuples(mistake), text) for mistake, text in _CLIP_HINTS)
     return check_function(student_fn, reference_clip, _clip_cases(), name="clip_by_global_norm", strict=strict,
-                          hints=_hint_function(hints, _clip_fallback))
+                          hints=mistake_hints(hints, _clip_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 6.4: sampling
@@ -601,9 +579,27 @@ def _draws(sample_fn):
 
     def draws(logits, temperature, seed):
         rng = np.random.default_rng(seed)
-        return np.array([int(sample_fn(np.array(logits), temperature, rng)) for _ in range(_NUM_DRAWS)])
+        indices = []
+        for _ in range(_NUM_DRAWS):
+            value = sample_fn(np.array(logits), temperature, rng)
+            index = _as_index(value)
+            if index is None:
+                return value          # not one token index: reported as the learner's result
+            indices.append(index)
+        return np.array(indices)
 
     return draws
+
+
+def _as_index(value):
+    """The token index a sampler returned as an int, or None when it is not one integer."""
+    if isinstance(value, (bool, np.bool_, str, bytes)) or np.ndim(value) != 0:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def _sample_cases() -> list:
@@ -707,7 +703,7 @@ def sample_with_temperature(student_fn, strict: bool = False) -> CheckResult:
     hints = tuple((_draws(mistake), text) for mistake, text in _SAMPLE_HINTS)
     result = _run_quietly(check_function, _draws(student_fn), _draws(reference_sample_with_temperature),
                           _sample_cases(), name=name, rtol=0.0, atol=0.0,
-                          hints=_hint_function(hints, _sample_fallback, rtol=0.0, atol=0.0))
+                          hints=mistake_hints(hints, _sample_fallback, rtol=0.0, atol=0.0))
     if result.status != "failed":
         return _finish(result, strict)
     try:
