@@ -86,7 +86,7 @@ print(runtime.report())
 # CPU's **SIMD** instructions (*single instruction, multiple data*: one instruction multiplies
 # several numbers at once). GPUs push the same idea to thousands of numbers at once.
 #
-# Let us time both on two random vectors.
+# Let us time both on two random vectors, keeping the best of several runs of each.
 
 # %%
 rng = np.random.default_rng(0)
@@ -103,13 +103,22 @@ def dot_loop(w, x):
 
 
 # %%
-start = time.perf_counter()
-z_loop = dot_loop(w, x)
-loop_seconds = time.perf_counter() - start
+def best_time(function, *args, repeats=3):
+    """Return the fastest wall time (seconds) of `repeats` calls.
 
-start = time.perf_counter()
-z_vectorized = np.dot(w, x)
-vectorized_seconds = time.perf_counter() - start
+    The fastest run is the one least disturbed by other programs sharing the CPU.
+    """
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function(*args)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+z_loop, z_vectorized = dot_loop(w, x), np.dot(w, x)
+loop_seconds = best_time(dot_loop, w, x, repeats=3)
+vectorized_seconds = best_time(np.dot, w, x, repeats=20)
 
 print(f"loop:       {z_loop:.6f} in {1e3 * loop_seconds:8.2f} ms")
 print(f"vectorized: {z_vectorized:.6f} in {1e3 * vectorized_seconds:8.2f} ms")
@@ -128,16 +137,6 @@ assert loop_seconds > 10 * vectorized_seconds
 # 10 to `NUM_ELEMENTS` (the best of several runs each, to reduce noise).
 
 # %%
-def best_time(function, *args, repeats=3):
-    """Return the fastest wall time (seconds) of `repeats` calls."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function(*args)
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 sizes = np.unique(np.logspace(1, np.log10(NUM_ELEMENTS), 6).astype(int))
 loop_times = [best_time(dot_loop, w[:n], x[:n], repeats=1 if n > 10_000 else 3) for n in sizes]
 vectorized_times = [best_time(np.dot, w[:n], x[:n], repeats=5) for n in sizes]
