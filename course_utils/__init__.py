@@ -12,6 +12,7 @@ plotting  routine figures (histories, decision boundaries, image grids)
 checks    exercise checks and gradient checking
 models    GPU-ready Keras model builders
 widgets   interactive demos that still work headless
+datesets  synthetic date-translation data (human-written dates -> ISO) for notebook 08
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("runtime", "data", "plotting", "checks", "models", "widgets")
+_SUBMODULES = ("runtime", "data", "plotting", "checks", "models", "widgets", "datesets")
 __all__ = list(_SUBMODULES) + ["__version__"]
 
 
