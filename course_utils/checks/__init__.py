@@ -35,6 +35,8 @@ nb04_regularization  l2_cost_and_gradient, dropout_forward, normalize_inputs, he
 nb05_cnns        conv_output_size, conv2d_single_channel, conv_layer_params, max_pool2d, iou
 nb06_rnns        rnn_step, lstm_step (also against keras.layers.LSTM), clip_by_global_norm,
                  sample_with_temperature
+nb07_generative_models  kl_divergence, js_divergence, reparameterize, gaussian_kl, discriminator_loss,
+                        generator_loss
 nb08_attention   scaled_dot_product_attention, positional_encoding, bleu, beam_search_step
 
 Each check has its ``reference_*`` implementation, which later notebooks may use.
@@ -57,8 +59,11 @@ from course_utils.checks.nb05_cnns import *  # noqa: F401,F403
 from course_utils.checks.nb05_cnns import __all__ as _nb05_all
 from course_utils.checks.nb06_rnns import *  # noqa: F401,F403
 from course_utils.checks.nb06_rnns import __all__ as _nb06_all
+from course_utils.checks.nb07_generative_models import *  # noqa: F401,F403
+from course_utils.checks.nb07_generative_models import __all__ as _nb07_all
 from course_utils.checks.nb08_attention import *  # noqa: F401,F403
 from course_utils.checks.nb08_attention import __all__ as _nb08_all
 
 # One module per notebook keeps the exercise checks apart; add new ones here.
-__all__ = [*_core_all, *_nb00_all, *_nb01_all, *_nb02_all, *_nb03_all, *_nb04_all, *_nb05_all, *_nb06_all, *_nb08_all]
+__all__ = [*_core_all, *_nb00_all, *_nb01_all, *_nb02_all, *_nb03_all, *_nb04_all, *_nb05_all, *_nb06_all, *_nb07_all,
+           *_nb08_all]
