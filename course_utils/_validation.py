@@ -93,6 +93,13 @@ def check_same_length(names: tuple[str, str], first, second) -> None:
                          f"got {len(first)} and {len(second)}")
 
 
+def check_bool(name: str, value) -> bool:
+    """Return ``value`` as a bool; raise TypeError naming ``name`` unless it is True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)
+
+
 def check_callable(name: str, value) -> None:
     """Raise TypeError unless ``value`` is callable."""
     if not callable(value):

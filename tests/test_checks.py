@@ -828,3 +828,12 @@ def test_a_missing_return_gets_a_hint_without_any_hints(capsys):
 def test_mistake_hints_rejects_bad_arguments(kwargs, match):
     with pytest.raises((TypeError, ValueError), match=match):
         checks.mistake_hints(**kwargs)
+
+
+def test_check_bool_names_the_argument():
+    from course_utils._validation import check_bool
+
+    assert check_bool("strict", True) is True and check_bool("strict", np.bool_(False)) is False
+    for bad in ("yes", 1, None):
+        with pytest.raises(TypeError, match=r"strict must be True or False, got"):
+            check_bool("strict", bad)

@@ -87,3 +87,9 @@ def test_broken_learner_functions_never_raise(name, bad_fn, status, words, capsy
         assert word in result.message, (word, result.message)
     with pytest.raises(AssertionError):
         CHECKS[name][0](bad_fn, strict=True)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_strict_must_be_a_bool(name):
+    with pytest.raises(TypeError, match="strict"):
+        CHECKS[name][0](CHECKS[name][1], strict="yes")

@@ -10,18 +10,8 @@ import scipy.spatial.distance
 import scipy.special
 
 from course_utils import checks
-from course_utils.checks import nb07_generative_models as nb07
 
 # --------------------------------------------------------------------------- learner functions used below
-
-
-def not_attempted(*args, **kwargs):
-    # YOUR CODE HERE
-    raise NotImplementedError
-
-
-def divides_by_zero(*args, **kwargs):
-    return 1 / 0
 
 
 CHECKS = {
@@ -172,13 +162,6 @@ MISTAKES = [
 # --------------------------------------------------------------------------- tests
 
 
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_accepts_reference(name, capsys):
-    check, reference = CHECKS[name]
-    assert check(reference, strict=True).passed
-    assert "✅" in capsys.readouterr().out
-
-
 @pytest.mark.parametrize("name, fn", CORRECT_ALTERNATIVES)
 def test_accepts_correct_alternatives(name, fn):
     check, _ = CHECKS[name]
@@ -195,44 +178,9 @@ def test_rejects_typical_mistakes_with_hint(name, fn, hint, capsys):
     assert hint in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_not_attempted(name, capsys):
-    check, _ = CHECKS[name]
-    result = check(not_attempted)
-    assert result.status == "not attempted"
-    assert "not attempted" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_broken_answer_does_not_raise_without_strict(name):
-    check, _ = CHECKS[name]
-    result = check(divides_by_zero)
-    assert result.status == "error"
-    with pytest.raises(AssertionError, match="ZeroDivisionError"):
-        check(divides_by_zero, strict=True)
-
-
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_strict_raises_on_wrong_and_not_attempted(name):
-    check, _ = CHECKS[name]
-    with pytest.raises(AssertionError):
-        check(not_attempted, strict=True)
-    with pytest.raises(AssertionError):
-        check(lambda *args: None, strict=True)
-
-
 def test_none_gets_the_return_hint():
     result = checks.gaussian_kl(lambda mu, log_var: None)
     assert not result.passed and "return" in result.message
-
-
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_checks_validate_their_arguments(name):
-    check, _ = CHECKS[name]
-    with pytest.raises(TypeError):
-        check(not_attempted, strict="yes")
-    with pytest.raises(TypeError):
-        check("not a function")
 
 
 # --------------------------------------------------------------------------- reference implementations

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils._validation import check_array, check_callable, check_choice, check_float, describe
+from course_utils._validation import check_array, check_bool, check_callable, check_choice, check_float, describe
 
 __all__ = [
     "STATUSES", "THRESHOLDS", "VERDICTS",
@@ -151,10 +151,7 @@ class GradientCheckResult:
 # --------------------------------------------------------------------------- small helpers
 
 
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {describe(value)}")
-    return bool(value)
+_check_bool = check_bool  # the old private name, still imported by nb04's checks
 
 
 def _check_eps(value) -> float:

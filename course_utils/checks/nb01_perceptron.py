@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from course_utils._validation import check_array
+from course_utils._validation import check_array, check_bool
 from course_utils.checks.core import CheckResult, check_function, numerical_gradient, relative_error
 
 __all__ = [
@@ -51,7 +51,7 @@ def _check_quietly(student_fn, reference_fn, cases, **kwargs) -> CheckResult:
 
 def _report(result: CheckResult, strict: bool) -> CheckResult:
     """Print the message, or raise it with ``strict=True`` unless passed (as check_function does)."""
-    if strict and not result.passed:
+    if check_bool("strict", strict) and not result.passed:
         raise AssertionError(result.message)
     print(result.message)
     return result

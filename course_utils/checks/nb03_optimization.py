@@ -36,7 +36,7 @@ import math
 
 import numpy as np
 
-from course_utils._validation import check_array, check_float, check_int, describe
+from course_utils._validation import check_array, check_float, check_int, describe, check_bool
 from course_utils.checks.core import CheckResult, check_function, compare, mistake_hints
 
 __all__ = [
@@ -50,11 +50,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------- shared helpers
 
-
-def _check_strict(strict) -> bool:
-    if not isinstance(strict, (bool, np.bool_)):
-        raise TypeError(f"strict must be True or False, got {describe(strict)}")
-    return bool(strict)
 
 
 def _check_beta(name: str, value) -> float:
@@ -515,7 +510,7 @@ def adam_step(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    strict = _check_strict(strict)
+    strict = check_bool("strict", strict)
     name = "adam_step"
     result = _run_quietly(check_function, student_fn, reference_adam_step, _adam_cases(), name=name,
                           hints=mistake_hints(_ADAM_HINTS, _adam_fallback))
@@ -798,7 +793,7 @@ def sample_log_uniform(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    strict = _check_strict(strict)
+    strict = check_bool("strict", strict)
     name = "sample_log_uniform"
     result = _run_quietly(check_function, student_fn, reference_sample_log_uniform, _log_uniform_cases(),
                           name=name, rtol=1e-9, atol=0.0, allow_input_mutation=True,  # drawing advances rng

@@ -39,7 +39,7 @@ import math
 
 import numpy as np
 
-from course_utils._validation import check_float, describe
+from course_utils._validation import check_float, describe, check_bool
 from course_utils.checks.core import CheckResult, check_function, compare, mistake_hints
 
 __all__ = [
@@ -55,11 +55,6 @@ _KERAS_GATE_ORDER = ("i", "f", "c", "o")   # column blocks of Keras's LSTM kerne
 
 # --------------------------------------------------------------------------- shared helpers
 
-
-def _check_strict(strict) -> bool:
-    if not isinstance(strict, (bool, np.bool_)):
-        raise TypeError(f"strict must be True or False, got {describe(strict)}")
-    return bool(strict)
 
 
 def _sigmoid(z):
@@ -189,7 +184,7 @@ def rnn_step(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_rnn_step, _rnn_cases(), name="rnn_step",
-                          strict=_check_strict(strict), hints=mistake_hints(_RNN_HINTS, _rnn_fallback))
+                          strict=check_bool("strict", strict), hints=mistake_hints(_RNN_HINTS, _rnn_fallback))
 
 
 # --------------------------------------------------------------------------- exercise 6.2: LSTM step
@@ -358,7 +353,7 @@ def lstm_step(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    strict = _check_strict(strict)
+    strict = check_bool("strict", strict)
     name = "lstm_step"
     result = _run_quietly(check_function, student_fn, reference_lstm_step, _lstm_cases(), name=name,
                           hints=mistake_hints(_LSTM_HINTS, _lstm_fallback))
@@ -522,7 +517,7 @@ def clip_by_global_norm(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    strict = _check_strict(strict)
+    strict = check_bool("strict", strict)
 
     def reference_clip(grads, max_norm):
         return _reference_clip_pair(grads, max_norm)
@@ -696,7 +691,7 @@ def sample_with_temperature(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    strict = _check_strict(strict)
+    strict = check_bool("strict", strict)
     name = "sample_with_temperature"
     if not callable(student_fn):
         raise TypeError(f"student_fn must be callable, got {describe(student_fn)}")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils._validation import describe
+from course_utils._validation import check_bool
 from course_utils.checks.core import CheckResult, check_function, mistake_hints
 
 __all__ = [
@@ -42,11 +42,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------- shared helpers
 
-
-def _check_strict(strict) -> bool:
-    if not isinstance(strict, (bool, np.bool_)):
-        raise TypeError(f"strict must be True or False, got {describe(strict)}")
-    return bool(strict)
 
 
 
@@ -112,7 +107,7 @@ def _sigmoid(x):
 
 
 def _run(student_fn, reference_fn, cases, name, strict, hints, **kwargs) -> CheckResult:
-    return check_function(student_fn, reference_fn, cases, name=name, strict=_check_strict(strict), hints=hints,
+    return check_function(student_fn, reference_fn, cases, name=name, strict=check_bool("strict", strict), hints=hints,
                           **kwargs)
 
 

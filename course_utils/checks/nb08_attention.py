@@ -37,7 +37,7 @@ import math
 
 import numpy as np
 
-from course_utils._validation import check_int, describe
+from course_utils._validation import check_int, describe, check_bool
 from course_utils.checks.core import CheckResult, check_function, mistake_hints
 
 __all__ = [
@@ -50,11 +50,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------- shared helpers
 
-
-def _check_strict(strict) -> bool:
-    if not isinstance(strict, (bool, np.bool_)):
-        raise TypeError(f"strict must be True or False, got {describe(strict)}")
-    return bool(strict)
 
 
 def _softmax(z, axis=-1):
@@ -218,7 +213,7 @@ def scaled_dot_product_attention(student_fn, strict: bool = False) -> CheckResul
     CheckResult
     """
     return check_function(student_fn, reference_scaled_dot_product_attention, _attention_cases(),
-                          name="scaled_dot_product_attention", strict=_check_strict(strict),
+                          name="scaled_dot_product_attention", strict=check_bool("strict", strict),
                           hints=mistake_hints(_ATTENTION_HINTS, _attention_fallback))
 
 
@@ -324,7 +319,7 @@ def positional_encoding(student_fn, strict: bool = False) -> CheckResult:
     CheckResult
     """
     return check_function(student_fn, reference_positional_encoding, _pe_cases(), name="positional_encoding",
-                          strict=_check_strict(strict), hints=mistake_hints(_PE_HINTS, _pe_fallback),
+                          strict=check_bool("strict", strict), hints=mistake_hints(_PE_HINTS, _pe_fallback),
                           atol=1e-6)
 
 
@@ -481,7 +476,7 @@ def bleu(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    return check_function(student_fn, reference_bleu, _bleu_cases(), name="bleu", strict=_check_strict(strict),
+    return check_function(student_fn, reference_bleu, _bleu_cases(), name="bleu", strict=check_bool("strict", strict),
                           hints=mistake_hints(_BLEU_HINTS), rtol=1e-6)
 
 
@@ -655,7 +650,7 @@ def beam_search_step(student_fn, strict: bool = False) -> CheckResult:
     -------
     CheckResult
     """
-    strict = _check_strict(strict)
+    strict = check_bool("strict", strict)
 
     def normalized_student(beams, log_probs, beam_width):
         result = student_fn(beams, log_probs, beam_width)
