@@ -15,7 +15,7 @@
 # trained with a custom Keras `train_step`, explores its latent space, trains generative adversarial networks
 # on a ring of Gaussians and on digits, and uses reconstruction errors to spot images that are not digits.
 #
-# *Runtime: about 1.5 min on a 2-core laptop CPU (fast mode: about 1 min). GPU: helps the GANs train longer;
+# *Runtime: about 2 min on a 2-core laptop CPU (fast mode: about 1 min). GPU: helps the GANs train longer;
 # not needed.*
 #
 # **You will be able to**
@@ -1014,7 +1014,7 @@ ax.legend(loc="lower right");
 # Batch normalisation in the generator and leaky ReLUs follow the DCGAN recipe.
 
 # %%
-DCGAN_STEPS = runtime.pick(1500, 400)    # 1500 steps of 64 images are about 10 epochs of the subset
+DCGAN_STEPS = runtime.pick(3000, 400)    # 3000 steps of 64 images are about 19 epochs of the subset
 DCGAN_BATCH, NOISE_DIM = 64, 32
 keras.utils.set_random_seed(0)
 dc_generator = keras.Sequential([
