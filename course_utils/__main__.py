@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -34,11 +35,14 @@ def _notebook_paths(args_paths) -> list[Path]:
 
 # --------------------------------------------------------------------------- execute
 def execute_notebook(path: Path, *, timeout: int = 300, write: bool = True,
-                     kernel_name: str = "python3") -> tuple[bool, float, str]:
+                     kernel_name: str = "python3", headless: bool = False) -> tuple[bool, float, str]:
     """Run ``path`` top to bottom in a fresh kernel; save outputs in place on success.
 
     Returns ``(ok, wall_seconds, error_message)``. A failing notebook is not
     overwritten, so the committed outputs stay those of the last good run.
+    With ``headless=True`` the kernel gets ``COURSE_HEADLESS=1``: widget demos
+    draw their figure once instead of a live ``ipywidgets.interactive``, which
+    can stall a kernel driven by nbclient (jupyter/nbclient#312).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -49,10 +53,19 @@ def execute_notebook(path: Path, *, timeout: int = 300, write: bool = True,
                             resources={"metadata": {"path": str(path.parent)}},
                             record_timing=False)
     start = time.perf_counter()
+    previous = os.environ.get("COURSE_HEADLESS")
+    if headless:
+        os.environ["COURSE_HEADLESS"] = "1"   # the kernel process inherits this process's environment
     try:
         client.execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
         return False, time.perf_counter() - start, str(error).strip().splitlines()[-1][:300]
+    finally:
+        if headless:
+            if previous is None:
+                os.environ.pop("COURSE_HEADLESS", None)
+            else:
+                os.environ["COURSE_HEADLESS"] = previous
     seconds = time.perf_counter() - start
     if write:
         nbformat.write(notebook, path)
@@ -64,7 +77,8 @@ def cmd_execute(args) -> int:
     results = []
     for path in paths:
         print(f"executing {path} ...", flush=True)
-        ok, seconds, error = execute_notebook(path, timeout=args.timeout, write=not args.dry_run)
+        ok, seconds, error = execute_notebook(path, timeout=args.timeout, write=not args.dry_run,
+                                              headless=args.headless)
         results.append((path.name, seconds, ok, error))
     width = max(len("notebook"), *(len(r[0]) for r in results))
     print(f"\n{'notebook':<{width}}  {'wall s':>7}  result")
@@ -155,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("notebooks", nargs="*", help="notebooks (default: notebooks/NN_*.ipynb)")
     p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
     p.add_argument("--dry-run", action="store_true", help="run but do not save outputs")
+    p.add_argument("--headless", action="store_true",
+                   help="COURSE_HEADLESS=1 in the kernel: widget demos draw one static figure (avoids "
+                        "ipywidgets stalls under nbclient; the saved notebook then has no live widgets)")
     p.set_defaults(func=cmd_execute)
 
     p = sub.add_parser("student", help="write student copies without the Solutions sections")

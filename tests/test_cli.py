@@ -1,10 +1,8 @@
 """Tests for the CLI behind the make targets: student copies, execute, doctor, data."""
 from __future__ import annotations
 
-import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import nbformat
@@ -127,3 +125,14 @@ def test_student_copies_still_run(path, tmp_path, monkeypatch):
     texts = "".join(o.get("text", "") for c in student.cells if c.cell_type == "code" for o in c.outputs)
     exercises = sum(bool(re.match(r"#+ Exercise", c.source)) for c in student.cells if c.cell_type == "markdown")
     assert texts.count("not attempted yet") >= exercises >= 3
+
+
+@pytest.mark.parametrize("flag, seen", [([], "None"), (["--headless"], "1")])
+def test_execute_headless_sets_course_headless_in_the_kernel(flag, seen, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("COURSE_HEADLESS", raising=False)
+    path = tmp_path / "03_env.ipynb"
+    nbformat.write(_notebook(("code", "import os; print(os.environ.get('COURSE_HEADLESS'))")), path)
+    assert cli.main(["execute", *flag, str(path)]) == 0
+    assert nbformat.read(path, as_version=4).cells[0].outputs[0]["text"] == f"{seen}\n"
+    assert "COURSE_HEADLESS" not in os.environ          # restored after the run
+    capsys.readouterr()
