@@ -837,3 +837,24 @@ def test_check_bool_names_the_argument():
     for bad in ("yes", 1, None):
         with pytest.raises(TypeError, match=r"strict must be True or False, got"):
             check_bool("strict", bad)
+
+
+def test_report_prints_or_raises(capsys):
+    passed = checks.CheckResult("x", "passed", "✅ x: passed")
+    failed = checks.CheckResult("x", "failed", "❌ x: wrong")
+    assert checks.report(passed) is passed and capsys.readouterr().out == "✅ x: passed\n"
+    assert checks.report(failed) is failed and capsys.readouterr().out == "❌ x: wrong\n"
+    with pytest.raises(AssertionError, match="wrong"):
+        checks.report(failed, strict=True)
+    assert capsys.readouterr().out == ""
+    with pytest.raises(TypeError, match="result must be a CheckResult"):
+        checks.report("✅ x: passed")
+    with pytest.raises(TypeError, match="strict"):
+        checks.report(passed, strict="yes")
+
+
+def test_run_quietly_discards_printing(capsys):
+    assert checks.run_quietly(lambda a, b=0: print("noise") or a + b, 2, b=3) == 5
+    assert capsys.readouterr().out == ""
+    with pytest.raises(TypeError, match="function"):
+        checks.run_quietly("not callable")

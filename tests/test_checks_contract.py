@@ -37,6 +37,8 @@ def _all_checks() -> dict[str, tuple]:
 
 CHECKS = _all_checks()
 NAMES = sorted(CHECKS)
+#: The name a check prints, where it differs from the function's name.
+PRINTED = {"gradient_check_exercise": "gradient_check"}
 
 
 def not_attempted(*args, **kwargs):
@@ -55,8 +57,10 @@ def test_checks_were_found():
 @pytest.mark.parametrize("name", NAMES)
 def test_reference_passes(name, capsys):
     result = CHECKS[name][0](CHECKS[name][1])
-    assert result.status == "passed", result.message
-    assert capsys.readouterr().out.startswith("✅ ")  # the printed name may be shorter
+    out = capsys.readouterr().out
+    assert result.status == "passed" and result.passed and bool(result), result.message
+    assert out.startswith(f"✅ {PRINTED.get(name, name)}: passed (") and "test cases" in out
+    assert out.strip() == result.message
     assert CHECKS[name][0](CHECKS[name][1], strict=True).passed
 
 
@@ -65,7 +69,7 @@ def test_stub_is_not_attempted(name, capsys):
     result = CHECKS[name][0](not_attempted)
     out = capsys.readouterr().out
     assert result.status == "not attempted" and not result
-    assert out.startswith("⏳ ") and "not attempted yet" in out
+    assert out.startswith(f"⏳ {PRINTED.get(name, name)}: not attempted yet")
     with pytest.raises(AssertionError, match="not attempted yet"):
         CHECKS[name][0](not_attempted, strict=True)
 

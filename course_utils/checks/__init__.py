@@ -18,6 +18,8 @@ Building blocks
 compare             compare a result with the expected one, explain the first difference
 check_function      run a learner's function and a reference on the same cases
 mistake_hints       a ``hints=`` callable that names the typical mistake a wrong answer matches
+report              print a check's result, or raise it with strict=True
+run_quietly         call a function with its printing discarded (a check_function run to extend)
 numerical_gradient  centred finite differences of a scalar function
 relative_error      ||a - b|| / (||a|| + ||b||)
 gradient_check      compare analytic gradients with numerical ones (deeplearning.ai style)

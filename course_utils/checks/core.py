@@ -5,8 +5,10 @@ built from :func:`check_function`; everything is re-exported by ``course_utils.c
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
+import io
 import os
 import sysconfig
 import traceback
@@ -23,7 +25,7 @@ from course_utils._validation import check_array, check_bool, check_callable, ch
 __all__ = [
     "STATUSES", "THRESHOLDS", "VERDICTS",
     "CheckResult", "GradientCheckResult",
-    "compare", "check_function", "mistake_hints",
+    "compare", "check_function", "mistake_hints", "report", "run_quietly",
     "numerical_gradient", "relative_error", "gradient_check",
 ]
 
@@ -471,6 +473,33 @@ def check_function(student_fn, reference_fn, cases, *, name: str, strict: bool =
         raise AssertionError(result.message)
     print(result.message)
     return result
+
+
+def report(result: CheckResult, strict: bool = False) -> CheckResult:
+    """Print a check's message and return the result, as :func:`check_function` does.
+
+    With ``strict=True`` anything but a pass raises ``AssertionError`` with the
+    message instead of printing it. For checks that build their own
+    :class:`CheckResult` (e.g. from a quiet :func:`check_function` run plus an
+    extra comparison).
+    """
+    if not isinstance(result, CheckResult):
+        raise TypeError(f"result must be a CheckResult, got {describe(result)}")
+    if check_bool("strict", strict) and not result.passed:
+        raise AssertionError(result.message)
+    print(result.message)
+    return result
+
+
+def run_quietly(function, *args, **kwargs):
+    """Call ``function(*args, **kwargs)`` with its printed output discarded; return its result.
+
+    Used to run :func:`check_function` without printing its verdict, when a check
+    adds more to the message before :func:`report` prints it.
+    """
+    check_callable("function", function)
+    with contextlib.redirect_stdout(io.StringIO()):
+        return function(*args, **kwargs)
 
 
 def mistake_hints(pairs, fallback=None, *, rtol: float = 1e-5, atol: float = 1e-8,

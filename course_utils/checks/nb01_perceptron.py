@@ -22,8 +22,9 @@ import warnings
 
 import numpy as np
 
-from course_utils._validation import check_array, check_bool
-from course_utils.checks.core import CheckResult, check_function, numerical_gradient, relative_error
+from course_utils._validation import check_array
+from course_utils.checks.core import (CheckResult, check_function, numerical_gradient, relative_error, report,
+                                      run_quietly)
 
 __all__ = [
     "sigmoid", "reference_sigmoid",
@@ -45,16 +46,7 @@ def _float_array(value) -> np.ndarray:
 
 def _check_quietly(student_fn, reference_fn, cases, **kwargs) -> CheckResult:
     """Run :func:`check_function` without printing or raising; return its result."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        return check_function(student_fn, reference_fn, cases, strict=False, **kwargs)
-
-
-def _report(result: CheckResult, strict: bool) -> CheckResult:
-    """Print the message, or raise it with ``strict=True`` unless passed (as check_function does)."""
-    if check_bool("strict", strict) and not result.passed:
-        raise AssertionError(result.message)
-    print(result.message)
-    return result
+    return run_quietly(check_function, student_fn, reference_fn, cases, strict=False, **kwargs)
 
 
 # --------------------------------------------------------------------------- Exercise 1.1: sigmoid
@@ -469,7 +461,7 @@ def forward_and_gradients(student_fn, strict: bool = False) -> CheckResult:
                 line = (f"   🔍 your dw and db do not match finite differences of your own cost (relative error "
                         f"{error:.1e}): the bug is in the gradients (or the cost and the gradients disagree).")
             result = CheckResult(result.name, "failed", result.message + "\n" + line)
-    return _report(result, strict)
+    return report(result, strict)
 
 
 # --------------------------------------------------------------------------- Exercise 1.4: softmax

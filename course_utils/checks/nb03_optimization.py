@@ -29,15 +29,13 @@ Keras (quietly, through ``course_utils.runtime``) when it runs its Keras compari
 """
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
 import math
 
 import numpy as np
 
 from course_utils._validation import check_array, check_float, check_int, describe, check_bool
-from course_utils.checks.core import CheckResult, check_function, compare, mistake_hints
+from course_utils.checks.core import CheckResult, check_function, compare, mistake_hints, report, run_quietly
 
 __all__ = [
     "ewa", "reference_ewa",
@@ -58,20 +56,6 @@ def _check_beta(name: str, value) -> float:
         raise ValueError(f"{name} must be in [0, 1), got {value}")
     return value
 
-
-
-def _run_quietly(function, *args, **kwargs):
-    """Call ``function`` with stdout captured; return its result (the check's message is not printed)."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        return function(*args, **kwargs)
-
-
-def _finish(result: CheckResult, strict: bool) -> CheckResult:
-    """Print the final message, or raise it with strict=True when the check did not pass."""
-    if strict and not result.passed:
-        raise AssertionError(result.message)
-    print(result.message)
-    return result
 
 
 # --------------------------------------------------------------------------- exercise 3.1: EWA
@@ -512,33 +496,33 @@ def adam_step(student_fn, strict: bool = False) -> CheckResult:
     """
     strict = check_bool("strict", strict)
     name = "adam_step"
-    result = _run_quietly(check_function, student_fn, reference_adam_step, _adam_cases(), name=name,
+    result = run_quietly(check_function, student_fn, reference_adam_step, _adam_cases(), name=name,
                           hints=mistake_hints(_ADAM_HINTS, _adam_fallback))
     if not result.passed:
-        return _finish(result, strict)
+        return report(result, strict)
     cases = len(_adam_cases())
     try:
         expected = _keras_adam_trajectory()
     except ImportError:
-        return _finish(CheckResult(name, "passed", f"✅ {name}: passed ({cases} test cases; the comparison "
+        return report(CheckResult(name, "passed", f"✅ {name}: passed ({cases} test cases; the comparison "
                                                    f"with keras.optimizers.Adam was skipped: Keras is not installed)"),
                        strict)
     try:
         with np.errstate(all="ignore"):
             got = _student_adam_trajectory(student_fn)
     except Exception as error:
-        return _finish(CheckResult(name, "error", (
+        return report(CheckResult(name, "error", (
             f"❌ {name}: your function raised {type(error).__name__}: {error} while running 100 steps "
             f"on a quadratic to compare with keras.optimizers.Adam")), strict)
     ok, detail = compare("your w after each of the 100 steps", got, expected, rtol=1e-5, atol=1e-6)
     if not ok:
-        return _finish(CheckResult(name, "failed", "\n".join([
+        return report(CheckResult(name, "failed", "\n".join([
             f"❌ {name}: single steps match, but 100 steps in a row differ from keras.optimizers.Adam",
             f"   {detail}",
             "   💡 hint: return the new m and v (not the bias-corrected ones) and feed them into the next step."])),
             strict)
     largest = float(np.max(np.abs(got - expected)))
-    return _finish(CheckResult(name, "passed", f"✅ {name}: passed ({cases} test cases, and 100 steps match "
+    return report(CheckResult(name, "passed", f"✅ {name}: passed ({cases} test cases, and 100 steps match "
                                                f"keras.optimizers.Adam to {largest:.0e})"), strict)
 
 
@@ -795,18 +779,18 @@ def sample_log_uniform(student_fn, strict: bool = False) -> CheckResult:
     """
     strict = check_bool("strict", strict)
     name = "sample_log_uniform"
-    result = _run_quietly(check_function, student_fn, reference_sample_log_uniform, _log_uniform_cases(),
+    result = run_quietly(check_function, student_fn, reference_sample_log_uniform, _log_uniform_cases(),
                           name=name, rtol=1e-9, atol=0.0, allow_input_mutation=True,  # drawing advances rng
                           hints=mistake_hints(_LOG_UNIFORM_HINTS, _log_uniform_fallback, rtol=1e-9, atol=0.0))
     if result.status != "failed":
-        return _finish(result, strict)
+        return report(result, strict)
     try:
         with np.errstate(all="ignore"):
             ok, detail = _log_uniform_statistics(student_fn)
     except Exception:
         ok = False
     if not ok:
-        return _finish(result, strict)
-    return _finish(CheckResult(name, "passed", (
+        return report(result, strict)
+    return report(CheckResult(name, "passed", (
         f"✅ {name}: passed (your draws differ from `10**rng.uniform(...)` for the same seed, but they are "
         f"log-uniform: {detail}, and reproducible with the rng you are given)")), strict)

@@ -40,7 +40,7 @@ import numpy as np
 
 from course_utils._validation import check_array, check_callable, check_float, describe
 from course_utils.checks.core import (CheckResult, _check_bool, _describe, _safe_str, _student_location,
-                                      check_function, mistake_hints)
+                                      check_function, mistake_hints, report)
 
 __all__ = [
     "l2_cost_and_gradient", "reference_l2_cost_and_gradient",
@@ -53,14 +53,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------- shared helpers
 
-
-
-def _report(result: CheckResult, strict: bool) -> CheckResult:
-    """Print the message, or raise it with ``strict=True`` unless passed (as check_function does)."""
-    if strict and not result.passed:
-        raise AssertionError(result.message)
-    print(result.message)
-    return result
 
 
 def _check_rng(rng) -> np.random.Generator:
@@ -672,7 +664,7 @@ def he_init(student_fn, strict: bool = False) -> CheckResult:
     else:
         result = CheckResult(name, "passed", f"✅ {name}: passed ({len(_HE_CASES)} test cases: shape, same seed → "
                                              f"same weights, mean 0, std √(2/n_prev), normal)")
-    return _report(result, strict)
+    return report(result, strict)
 
 
 # --------------------------------------------------------------------------- exercise 4.5: batch norm

@@ -31,16 +31,14 @@ Keras (quietly, through ``course_utils.runtime``) when it runs its Keras compari
 """
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
-import io
 import math
 
 import numpy as np
 
 from course_utils._validation import check_float, describe, check_bool
-from course_utils.checks.core import CheckResult, check_function, compare, mistake_hints
+from course_utils.checks.core import CheckResult, check_function, compare, mistake_hints, report, run_quietly
 
 __all__ = [
     "rnn_step", "reference_rnn_step",
@@ -60,18 +58,6 @@ _KERAS_GATE_ORDER = ("i", "f", "c", "o")   # column blocks of Keras's LSTM kerne
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
-
-
-def _run_quietly(function, *args, **kwargs):
-    with contextlib.redirect_stdout(io.StringIO()):
-        return function(*args, **kwargs)
-
-
-def _finish(result: CheckResult, strict: bool) -> CheckResult:
-    if strict and not result.passed:
-        raise AssertionError(result.message)
-    print(result.message)
-    return result
 
 
 def _check_2d(name, value):
@@ -355,15 +341,15 @@ def lstm_step(student_fn, strict: bool = False) -> CheckResult:
     """
     strict = check_bool("strict", strict)
     name = "lstm_step"
-    result = _run_quietly(check_function, student_fn, reference_lstm_step, _lstm_cases(), name=name,
+    result = run_quietly(check_function, student_fn, reference_lstm_step, _lstm_cases(), name=name,
                           hints=mistake_hints(_LSTM_HINTS, _lstm_fallback))
     if not result.passed:
-        return _finish(result, strict)
+        return report(result, strict)
     cases = len(_lstm_cases())
     try:
         inputs, params, expected, expected_c = _keras_lstm_run()
     except ImportError:
-        return _finish(CheckResult(name, "passed", f"✅ {name}: passed ({cases} test cases; the comparison with "
+        return report(CheckResult(name, "passed", f"✅ {name}: passed ({cases} test cases; the comparison with "
                                                    f"keras.layers.LSTM was skipped: Keras is not installed)"), strict)
     try:
         batch, steps, _ = inputs.shape
@@ -375,17 +361,17 @@ def lstm_step(student_fn, strict: bool = False) -> CheckResult:
             states.append(np.asarray(h, dtype=np.float64))
         got = np.stack(states, axis=1)
     except Exception as error:
-        return _finish(CheckResult(name, "error", (
+        return report(CheckResult(name, "error", (
             f"❌ {name}: your function raised {type(error).__name__}: {error} while running a 6-step sequence "
             f"with weights copied from keras.layers.LSTM")), strict)
     ok, detail = compare("your hidden states over 6 steps", got, expected, rtol=1e-5, atol=1e-5)
     if not ok:
-        return _finish(CheckResult(name, "failed", "\n".join([
+        return report(CheckResult(name, "failed", "\n".join([
             f"❌ {name}: single steps match, but a 6-step sequence differs from keras.layers.LSTM",
             f"   {detail}",
             "   💡 hint: feed the returned (h_t, c_t) into the next step."])), strict)
     largest = float(np.max(np.abs(got - expected)))
-    return _finish(CheckResult(name, "passed", f"✅ {name}: passed ({cases} test cases, and a 6-step sequence "
+    return report(CheckResult(name, "passed", f"✅ {name}: passed ({cases} test cases, and a 6-step sequence "
                                                f"matches keras.layers.LSTM to {largest:.0e})"), strict)
 
 
@@ -696,18 +682,18 @@ def sample_with_temperature(student_fn, strict: bool = False) -> CheckResult:
     if not callable(student_fn):
         raise TypeError(f"student_fn must be callable, got {describe(student_fn)}")
     hints = tuple((_draws(mistake), text) for mistake, text in _SAMPLE_HINTS)
-    result = _run_quietly(check_function, _draws(student_fn), _draws(reference_sample_with_temperature),
+    result = run_quietly(check_function, _draws(student_fn), _draws(reference_sample_with_temperature),
                           _sample_cases(), name=name, rtol=0.0, atol=0.0,
                           hints=mistake_hints(hints, _sample_fallback, rtol=0.0, atol=0.0))
     if result.status != "failed":
-        return _finish(result, strict)
+        return report(result, strict)
     try:
         with np.errstate(all="ignore"):
             ok, detail = _sample_statistics(student_fn)
     except Exception:
         ok = False
     if not ok:
-        return _finish(result, strict)
-    return _finish(CheckResult(name, "passed", (
+        return report(result, strict)
+    return report(CheckResult(name, "passed", (
         f"✅ {name}: passed (your draws differ from `rng.choice(len(p), p=p)` for the same seed, but they are "
         f"right: {detail}, and reproducible with the rng you are given)")), strict)
