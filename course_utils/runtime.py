@@ -14,6 +14,15 @@ Fast mode (``COURSE_FAST=1`` in the environment, or ``setup(fast=True)``)
 makes notebooks pick smaller data and fewer epochs along the *same* code
 path: write sizes as ``runtime.pick(default, fast)``.
 
+Other seeds (``COURSE_SEED=N`` in the environment, N >= 1) shift every integer
+seed the notebook uses by ``N * SEED_STRIDE`` without editing it: the seed of
+``setup``, and every seed passed later to ``np.random.default_rng``,
+``np.random.seed``, ``np.random.RandomState`` (so scikit-learn's
+``random_state`` too), ``random.seed``, ``keras.utils.set_random_seed``,
+``tf.random.set_seed`` and Keras seed generators (layers such as
+``Dropout(seed=0)``). The margin study (``benchmarks/margin_study.py``) uses it
+to check that every asserted number holds under other seeds.
+
 Nothing here imports TensorFlow at module import time.
 """
 from __future__ import annotations
@@ -33,6 +42,9 @@ from course_utils._validation import check_choice, check_int, describe
 __all__ = [
     "RuntimeInfo",
     "setup",
+    "seed_offset",
+    "shift_seed",
+    "SEED_STRIDE",
     "is_fast",
     "pick",
     "import_tensorflow",
@@ -67,11 +79,13 @@ class RuntimeInfo:
     fast: bool
     seed: int
     deterministic: bool
+    seed_offset: int = 0
 
     def __str__(self) -> str:
         return (f"Python {self.python} | TensorFlow {self.tensorflow} | Keras {self.keras} | "
                 f"{self.device} | mixed precision {'on' if self.mixed_precision else 'off'} | "
-                f"{'fast' if self.fast else 'full'} mode | seed {self.seed}")
+                f"{'fast' if self.fast else 'full'} mode | seed {self.seed}"
+                + (f" (COURSE_SEED={self.seed_offset})" if self.seed_offset else ""))
 
     def _ipython_display_(self):
         """setup() already printed the line; do not echo the object in a notebook."""
@@ -106,6 +120,116 @@ def pick(default, fast):
         raise TypeError(f"default and fast must have the same type, got {describe(default)} "
                         f"and {describe(fast)}")
     return fast if is_fast() else default
+
+
+# --------------------------------------------------------------------------- other seeds
+SEED_STRIDE = 10_007  # COURSE_SEED=N adds N * SEED_STRIDE to every integer seed (mod 2**32)
+_SEED_MODULUS = 2**32
+# The functions replaced while COURSE_SEED is set: (owner, attribute) -> original.
+_seed_originals: dict = {}
+# > 0 while a wrapper runs the original, so seeds set inside it are not shifted twice.
+_inside_seed_call = 0
+
+
+def seed_offset() -> int:
+    """Return N from ``COURSE_SEED=N`` (0 when unset): which run of other seeds this is."""
+    raw = os.environ.get("COURSE_SEED", "").strip()
+    if raw == "":
+        return 0
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"environment variable COURSE_SEED must be a whole number >= 0, got {raw!r}")
+    return value
+
+
+def shift_seed(seed):
+    """Return ``seed`` shifted by ``COURSE_SEED`` (unchanged when it is unset or 0).
+
+    Only integer seeds move; None, arrays, ``SeedSequence`` and generator
+    objects are returned as they are.
+    """
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        return seed
+    offset = seed_offset()
+    if offset == 0:
+        return seed
+    return (int(seed) + offset * SEED_STRIDE) % _SEED_MODULUS
+
+
+def _shifting(original):
+    """Wrap a seeding function so that its first argument goes through :func:`shift_seed`."""
+    def wrapper(seed=None, *args, **kwargs):
+        global _inside_seed_call
+        if _inside_seed_call == 0:
+            seed = shift_seed(seed)
+        _inside_seed_call += 1
+        try:
+            return original(seed, *args, **kwargs)
+        finally:
+            _inside_seed_call -= 1
+    wrapper.__wrapped__ = original
+    wrapper.__name__ = getattr(original, "__name__", "seed")
+    wrapper.__doc__ = getattr(original, "__doc__", None)
+    return wrapper
+
+
+def _replace(owner, name, make):
+    if (owner, name) in _seed_originals:
+        return
+    original = getattr(owner, name)
+    _seed_originals[(owner, name)] = original
+    setattr(owner, name, make(original))
+
+
+def _shifted_random_state(original):
+    """A RandomState whose integer seeds are shifted; isinstance checks still see the original."""
+    class _Meta(type):
+        def __instancecheck__(cls, obj):
+            return isinstance(obj, original)
+
+        def __subclasscheck__(cls, sub):
+            return issubclass(sub, original)
+
+    class RandomState(original, metaclass=_Meta):
+        def __init__(self, seed=None):
+            super().__init__(shift_seed(seed))
+
+    RandomState.__doc__ = original.__doc__
+    return RandomState
+
+
+def _install_seed_shift() -> None:
+    """Route the seeding functions through :func:`shift_seed` (only while COURSE_SEED is set)."""
+    _replace(np.random, "default_rng", _shifting)
+    _replace(np.random, "seed", _shifting)
+    _replace(np.random, "RandomState", _shifted_random_state)
+    _replace(random, "seed", _shifting)
+    tf = import_tensorflow()
+    import keras
+
+    _replace(tf.random, "set_seed", _shifting)
+    _replace(keras.utils, "set_random_seed", _shifting)
+    try:
+        from keras.src.random.seed_generator import SeedGenerator
+    except ImportError:  # pragma: no cover - Keras moved its internals
+        return
+    if (SeedGenerator, "__init__") not in _seed_originals:
+        original_init = SeedGenerator.__init__
+
+        def __init__(self, seed=None, *args, **kwargs):
+            original_init(self, shift_seed(seed), *args, **kwargs)
+        _seed_originals[(SeedGenerator, "__init__")] = original_init
+        SeedGenerator.__init__ = __init__
+
+
+def _uninstall_seed_shift() -> None:
+    """Put the original seeding functions back (used by the tests)."""
+    for (owner, name), original in list(_seed_originals.items()):
+        setattr(owner, name, original)
+    _seed_originals.clear()
 
 
 # --------------------------------------------------------------------------- quiet TF
@@ -279,11 +403,17 @@ def device_summary() -> str:
 
 # --------------------------------------------------------------------------- setup
 def _seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and Keras with ``seed`` exactly (it is already shifted)."""
+    global _inside_seed_call
     import keras
 
-    random.seed(seed)
-    np.random.seed(seed)
-    keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's RNG
+    _inside_seed_call += 1
+    try:
+        random.seed(seed)
+        np.random.seed(seed)
+        keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's RNG
+    finally:
+        _inside_seed_call -= 1
 
 
 def setup(seed: int = 0, fast: bool | None = None, *, style: str = "notebook",
@@ -295,6 +425,8 @@ def setup(seed: int = 0, fast: bool | None = None, *, style: str = "notebook",
     ----------
     seed : int
         Seed for Python's ``random``, NumPy's global RNG and Keras/TensorFlow.
+        ``COURSE_SEED=N`` in the environment shifts it, and every integer seed
+        the notebook passes later, by ``N * SEED_STRIDE`` (see :func:`shift_seed`).
     fast : bool or None
         Fast mode (smaller data, fewer epochs via :func:`pick`). None reads the
         ``COURSE_FAST`` environment variable.
@@ -325,12 +457,16 @@ def setup(seed: int = 0, fast: bool | None = None, *, style: str = "notebook",
         if not isinstance(value, bool):
             raise TypeError(f"{name} must be True or False, got {describe(value)}")
 
+    offset = seed_offset()
     _fast_override = fast
     tf = import_tensorflow()
     import keras
 
+    if offset:
+        _install_seed_shift()
     with _silence_fd2():  # device initialisation logs through C++ as well
         num_gpus = enable_memory_growth()
+        seed = shift_seed(seed)
         _seed_everything(seed)
         if deterministic:
             tf.config.experimental.enable_op_determinism()
@@ -343,7 +479,7 @@ def setup(seed: int = 0, fast: bool | None = None, *, style: str = "notebook",
     info = RuntimeInfo(
         python=platform.python_version(), tensorflow=tf.__version__, keras=keras.__version__,
         device=device, num_gpus=num_gpus, mixed_precision=mixed_on, fast=is_fast(), seed=seed,
-        deterministic=deterministic)
+        deterministic=deterministic, seed_offset=offset)
     if verbose:
         print(info)
     return info
@@ -407,7 +543,7 @@ def report(include_tensorflow: bool = True, include_data: bool = True) -> str:
     except ValueError as error:
         fast = f"invalid COURSE_FAST ({error})"
     lines.append(f"Fast mode   {fast}")
-    for var in ("COURSE_FAST", "COURSE_DATA_DIR", "COURSE_CACHE_DIR", "COURSE_OFFLINE", "COURSE_HEADLESS"):
+    for var in ("COURSE_FAST", "COURSE_SEED", "COURSE_DATA_DIR", "COURSE_CACHE_DIR", "COURSE_OFFLINE", "COURSE_HEADLESS"):
         lines.append(f"{var:<16}{os.environ.get(var, '(unset)')}")
     if include_data:
         from course_utils import data

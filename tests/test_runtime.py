@@ -215,3 +215,96 @@ def test_report_lists_environment(monkeypatch):
         assert word in text, word
     with pytest.raises(TypeError, match="include_data"):
         runtime.report(include_data="yes")
+
+
+# --------------------------------------------------------------------------- COURSE_SEED
+@pytest.fixture
+def seed_shift(monkeypatch):
+    """Run a test with COURSE_SEED set; put the original seeding functions back afterwards."""
+    def set_offset(offset):
+        monkeypatch.setenv("COURSE_SEED", str(offset))
+    yield set_offset
+    monkeypatch.delenv("COURSE_SEED", raising=False)
+    runtime._uninstall_seed_shift()
+    runtime.setup(seed=0, verbose=False)
+
+
+def test_seed_offset_reads_environment(monkeypatch):
+    monkeypatch.delenv("COURSE_SEED", raising=False)
+    assert runtime.seed_offset() == 0 and runtime.shift_seed(5) == 5
+    monkeypatch.setenv("COURSE_SEED", "2")
+    assert runtime.seed_offset() == 2
+    assert runtime.shift_seed(5) == 5 + 2 * runtime.SEED_STRIDE
+    assert runtime.shift_seed(np.int64(5)) == 5 + 2 * runtime.SEED_STRIDE
+    assert runtime.shift_seed(2**32 - 1) == (2**32 - 1 + 2 * runtime.SEED_STRIDE) % 2**32
+    assert runtime.shift_seed(None) is None and runtime.shift_seed(True) is True
+
+
+@pytest.mark.parametrize("raw", ["-1", "one", "1.5"])
+def test_invalid_seed_variable_is_a_clear_error(monkeypatch, raw):
+    monkeypatch.setenv("COURSE_SEED", raw)
+    with pytest.raises(ValueError, match="COURSE_SEED"):
+        runtime.seed_offset()
+    with pytest.raises(ValueError, match="COURSE_SEED"):
+        runtime.setup(seed=0, verbose=False)
+
+
+def test_course_seed_zero_changes_nothing(monkeypatch):
+    monkeypatch.setenv("COURSE_SEED", "0")
+    info = runtime.setup(seed=3, verbose=False)
+    assert info.seed == 3 and info.seed_offset == 0
+    assert np.random.default_rng is not None and not hasattr(np.random.default_rng, "__wrapped__")
+
+
+def test_course_seed_shifts_every_seed_a_notebook_uses(seed_shift, capsys):
+    import random
+
+    import keras
+    from sklearn.datasets import make_moons
+
+    runtime._uninstall_seed_shift()
+    runtime.setup(seed=0, verbose=False)
+    baseline = {
+        "rng": np.random.default_rng(0).normal(size=3),
+        "global": np.random.rand(3),
+        "random_state": np.random.RandomState(0).rand(3),
+        "sklearn": make_moons(20, random_state=0)[0],
+        "python": random.random(),
+        "keras": keras.ops.convert_to_numpy(keras.layers.Dense(3)(np.ones((1, 2), "float32"))),
+    }
+    keras.utils.set_random_seed(1)
+    baseline["dropout"] = keras.ops.convert_to_numpy(
+        keras.layers.Dropout(0.5, seed=0)(np.ones((1, 50), "float32"), training=True))
+
+    seed_shift(1)
+    info = runtime.setup(seed=0)
+    assert info.seed == runtime.SEED_STRIDE and info.seed_offset == 1
+    assert "COURSE_SEED=1" in capsys.readouterr().out
+    shifted = {
+        "rng": np.random.default_rng(0).normal(size=3),
+        "global": np.random.rand(3),
+        "random_state": np.random.RandomState(0).rand(3),
+        "sklearn": make_moons(20, random_state=0)[0],
+        "python": random.random(),
+        "keras": keras.ops.convert_to_numpy(keras.layers.Dense(3)(np.ones((1, 2), "float32"))),
+    }
+    keras.utils.set_random_seed(1)
+    shifted["dropout"] = keras.ops.convert_to_numpy(
+        keras.layers.Dropout(0.5, seed=0)(np.ones((1, 50), "float32"), training=True))
+    for name in baseline:
+        assert not np.allclose(baseline[name], shifted[name]), f"{name} did not move with COURSE_SEED"
+    # the same shifted seed gives the same numbers, and it is the seed N * SEED_STRIDE would give
+    assert np.allclose(np.random.default_rng(0).normal(size=3), shifted["rng"])
+    assert np.allclose(np.random.default_rng.__wrapped__(runtime.SEED_STRIDE).normal(size=3), shifted["rng"])
+    # isinstance checks of scikit-learn and NumPy keep working with the wrapped RandomState
+    assert isinstance(np.random.mtrand._rand, np.random.RandomState)
+    assert isinstance(np.random.RandomState(0), np.random.RandomState.__mro__[1])
+
+
+def test_uninstall_restores_the_original_functions(seed_shift):
+    original = np.random.default_rng
+    seed_shift(3)
+    runtime.setup(seed=0, verbose=False)
+    assert np.random.default_rng is not original
+    runtime._uninstall_seed_shift()
+    assert np.random.default_rng is original
