@@ -55,6 +55,7 @@ __all__ = [
     "xla_helps",
     "device_summary",
     "report",
+    "display_path",
 ]
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -503,6 +504,25 @@ def _memory_gib() -> str:
         return "unknown"
 
 
+def display_path(path) -> str:
+    """``path`` as it may appear in a committed output: relative to the repository, else ``~/...``.
+
+    Paths near the repository (its folder or a sibling, such as a dataset mirror
+    ``../shared/data``) are shown relative to it; paths under the home folder
+    start with ``~``; others (``/usr/bin/python3``) are shown as they are.
+    """
+    path = os.path.abspath(os.fspath(path))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    base = here if os.path.isfile(os.path.join(here, "pyproject.toml")) else os.getcwd()
+    relative = os.path.relpath(path, base)
+    if not relative.startswith(os.path.join(os.pardir, os.pardir)) and relative != os.path.join(os.pardir, os.pardir):
+        return relative
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and (path == home or path.startswith(home + os.sep)):
+        return "~" + path[len(home):]
+    return path
+
+
 def report(include_tensorflow: bool = True, include_data: bool = True) -> str:
     """Return the multi-line environment report printed by ``make doctor``.
 
@@ -514,7 +534,7 @@ def report(include_tensorflow: bool = True, include_data: bool = True) -> str:
         if not isinstance(value, bool):
             raise TypeError(f"{name} must be True or False, got {describe(value)}")
     lines = ["Course environment report", "========================="]
-    lines.append(f"Python      {platform.python_version()} ({sys.executable})")
+    lines.append(f"Python      {platform.python_version()} ({display_path(sys.executable)})")
     lines.append(f"Platform    {platform.platform()}")
     lines.append(f"CPU         {os.cpu_count()} cores, memory {_memory_gib()}")
     packages = ["course-utils", "numpy", "matplotlib", "tensorflow", "keras", "scikit-learn",
@@ -543,12 +563,17 @@ def report(include_tensorflow: bool = True, include_data: bool = True) -> str:
     except ValueError as error:
         fast = f"invalid COURSE_FAST ({error})"
     lines.append(f"Fast mode   {fast}")
-    for var in ("COURSE_FAST", "COURSE_SEED", "COURSE_DATA_DIR", "COURSE_CACHE_DIR", "COURSE_OFFLINE", "COURSE_HEADLESS"):
-        lines.append(f"{var:<16}{os.environ.get(var, '(unset)')}")
+    for var in ("COURSE_FAST", "COURSE_SEED", "COURSE_DATA_DIR", "COURSE_CACHE_DIR", "COURSE_OFFLINE",
+                "COURSE_HEADLESS"):
+        value = os.environ.get(var)
+        if value and var in ("COURSE_DATA_DIR", "COURSE_CACHE_DIR"):
+            value = display_path(value)
+        lines.append(f"{var:<17}{value if value is not None else '(unset)'}")
     if include_data:
         from course_utils import data
 
         lines.append("Datasets")
         for row in data.dataset_status():
-            lines.append(f"  {row['dataset']:<18}{row['file']:<32}{row['where']:<8}{row.get('path') or ''}")
+            where = display_path(row["path"]) if row.get("path") else ""
+            lines.append(f"  {row['dataset']:<18}{row['file']:<32}{row['where']:<8}{where}")
     return "\n".join(lines)

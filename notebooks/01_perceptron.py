@@ -402,11 +402,22 @@ def show_perceptron(w1=1.0, w2=-1.0, b=0.0, activation="sigmoid"):
 show_perceptron(1.0, -1.0, 0.0, "sigmoid");  # static figure for readers and CI
 
 # %% [markdown]
-# **Try it.** Move the sliders (the figure redraws when you release one). One answer: $w_1 = 1$, $w_2 = 2$ and
-# $b = -8.5$ classifies every point correctly. Then try the other activations with the same weights.
+# **Try it.** Move the sliders (the figure redraws when you release one) until every point is on its side.
+# Then try the other activations with the same weights. If you are stuck, the data suggest an answer: point
+# $w$ from the mean of class 0 towards the mean of class 1, and put the boundary halfway between the two means,
+# $b = -w^\top \tfrac{1}{2}(\mu_0 + \mu_1)$. The next cell computes it, scaled to $\lVert w \rVert = 2$ and
+# rounded to the sliders' steps.
 
 # %%
-assert perceptron_accuracy(1.0, 2.0, -8.5) == 1.0
+class_means = np.array([blob_points[blob_labels == k].mean(axis=0) for k in (0, 1)])   # (2 classes, 2)
+w_hint = class_means[1] - class_means[0]                      # from class 0 towards class 1
+w_hint = np.round(2 * w_hint / np.linalg.norm(w_hint), 1)     # any positive scale gives the same line
+b_hint = np.round(-w_hint @ class_means.mean(axis=0) * 2) / 2  # through the midpoint, in steps of 0.5
+hint_accuracy = perceptron_accuracy(*w_hint, b_hint)
+print(f"w1 = {w_hint[0]:.1f}, w2 = {w_hint[1]:.1f}, b = {b_hint:.1f}: accuracy {hint_accuracy:.1%}")
+assert hint_accuracy >= 0.98   # the blobs barely touch: at most a point or two can sit on the wrong side
+
+# %%
 widgets.interact(show_perceptron, w1=(-3.0, 3.0, 0.1), w2=(-3.0, 3.0, 0.1), b=(-10.0, 10.0, 0.5),
                  activation=["step", "sigmoid", "tanh", "ReLU"]);
 
@@ -1063,15 +1074,15 @@ print(f"test accuracy of the Bayes classifier (the best on average): {bayes_accu
 
 # %% [markdown]
 # Logistic regression draws one line and gets between 85 % and 88 % of the test points right. The MLP bends its
-# boundary along the moons and reaches about 97 %, within one point of the Bayes classifier of the aside (also
-# about 97 %), which makes the fewest errors possible *on average*: the remaining errors are points that the noise
+# boundary along the moons and reaches about 97 %, within a point or two of the Bayes classifier of the aside
+# (also about 97 %), which makes the fewest errors possible *on average*: the remaining errors are points that the noise
 # pushed deep into the other moon. On one particular test set another classifier can be slightly luckier than the
 # Bayes classifier, so "at least 97 %" would be a claim about luck, not about the model.
 
 # %%
 assert 0.85 <= logistic_test_accuracy <= 0.88
-assert abs(bayes_accuracy - 0.97) <= 0.01
-assert abs(mlp_test_accuracy - 0.97) <= 0.01 and mlp_test_accuracy >= bayes_accuracy - 0.01
+assert abs(bayes_accuracy - 0.97) <= 0.02
+assert abs(mlp_test_accuracy - 0.97) <= 0.02 and mlp_test_accuracy >= bayes_accuracy - 0.02
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained")

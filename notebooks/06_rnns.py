@@ -889,8 +889,8 @@ assert {"?", "!"} <= set(nearest_characters("."))
 # knows about the upper rows must survive in the state until the bottom row.
 
 # %%
-NUM_MNIST_TRAIN = 10_000        # more images and epochs push the accuracy higher
-MNIST_EPOCHS = 5
+NUM_MNIST_TRAIN = 20_000        # with 10 000 images the accuracy is ~95-96 % and varies from CPU to CPU
+MNIST_EPOCHS = 6
 (mnist_train, mnist_train_labels), (mnist_test, mnist_test_labels) = data.load_mnist(num_train=NUM_MNIST_TRAIN,
                                                                                   num_test=2000)
 print("train:", mnist_train.shape, "→ 28 steps of 28 pixels; test:", mnist_test.shape)
@@ -902,7 +902,8 @@ row_inputs = keras.Input((28, 28))
 last_state = keras.layers.LSTM(96)(row_inputs)                 # return_sequences=False: many to one
 digit_logits = keras.layers.Dense(10)(last_state)
 row_model = keras.Model(row_inputs, digit_logits)
-row_model.compile(optimizer=keras.optimizers.Adam(3e-3),
+row_steps = MNIST_EPOCHS * int(np.ceil(0.9 * NUM_MNIST_TRAIN / 64))        # 90 % train, 10 % validation
+row_model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(3e-3, row_steps)),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
 row_history = row_model.fit(mnist_train, mnist_train_labels, batch_size=64, epochs=MNIST_EPOCHS,
                             validation_split=0.1, verbose=2)
@@ -911,11 +912,13 @@ row_history = row_model.fit(mnist_train, mnist_train_labels, batch_size=64, epoc
 _, row_accuracy = row_model.evaluate(mnist_test, mnist_test_labels, verbose=0)
 print(f"test accuracy, row by row: {row_accuracy:.1%}")
 plotting.plot_history(row_history, ["loss", "accuracy"]);
-assert row_accuracy >= 0.95
+assert row_accuracy >= 0.965
 
 # %% [markdown]
-# Reading 28 rows of pixels in order and keeping only a 96-number summary, the LSTM recognises at least 95 % of
-# the test digits after 5 epochs on 10 000 images. Many-to-one is the same recipe as sentiment analysis: read the
+# Reading 28 rows of pixels in order and keeping only a 96-number summary, the LSTM recognises about 98 % of
+# the test digits after 6 epochs on 20 000 images, with the learning rate decayed to zero along a cosine
+# (notebook 03); the notebook asserts at least 96.5 %, which held on every seed and CPU we tried
+# (`benchmarks/MARGINS.md`). Many-to-one is the same recipe as sentiment analysis: read the
 # sequence, classify the last state. (A CNN, notebook 05, uses the 2-D structure directly.)
 
 # %% [markdown] slideshow={"slide_type": "slide"}

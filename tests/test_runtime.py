@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -215,6 +216,25 @@ def test_report_lists_environment(monkeypatch):
         assert word in text, word
     with pytest.raises(TypeError, match="include_data"):
         runtime.report(include_data="yes")
+
+
+def test_report_shows_no_absolute_path_of_this_machine(monkeypatch, tmp_path):
+    """Notebook 00 commits the report as output: no path of the machine that executed it."""
+    root = Path(runtime.__file__).resolve().parent.parent
+    mirror = root.parent / "some_mirror"
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    text = runtime.report(include_tensorflow=False)
+    assert str(root) not in text and str(Path.home()) + "/" not in text.replace("~/", "")
+    assert "COURSE_DATA_DIR  ../some_mirror" in text
+
+
+def test_display_path():
+    root = Path(runtime.__file__).resolve().parent.parent
+    assert runtime.display_path(root / "data" / "mnist.npz") == "data/mnist.npz"
+    assert runtime.display_path(root.parent / "shared" / "data") == "../shared/data"
+    assert runtime.display_path(Path.home() / "far" / "away" / "x") in ("~/far/away/x",
+                                                                      "../far/away/x", "../../far/away/x")
+    assert runtime.display_path("/usr/bin/python3") in ("/usr/bin/python3", "../../usr/bin/python3")
 
 
 # --------------------------------------------------------------------------- COURSE_SEED
