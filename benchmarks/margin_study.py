@@ -21,7 +21,8 @@ verdict. A numeric bound is **robust** when it held in every run and the worst r
 a third of the spread observed within its mode (default or fast), and, for an accuracy, at least half a
 percentage point.
 
-Usage (from the repository root, with the course's virtual environment)::
+Usage (from the repository root, with the course's virtual environment; the datasets must be reachable,
+e.g. ``export COURSE_OFFLINE=1 COURSE_DATA_DIR=../shared/data``)::
 
     .venv/bin/python benchmarks/margin_study.py                      # every notebook, all runs
     .venv/bin/python benchmarks/margin_study.py notebooks/06_rnns.ipynb

@@ -110,3 +110,23 @@ def test_nbval_markers_are_recognised(path):
         for line in source.splitlines() if kind == "code" else []:
             if "NBVAL_" in line:
                 assert re.fullmatch(r"\s*#\s*NBVAL_[A-Z_]+\s*", line), f"marker must be on its own line: {line!r}"
+
+
+ABSOLUTE_PATH = re.compile(r"(?<![\w.~/])/(?:home|root|work|Users|tmp|private|opt|srv|mnt)/\S+")
+
+
+def _output_texts(cell):
+    for output in cell.get("outputs", []):
+        text = output.get("text") or output.get("data", {}).get("text/plain") or ""
+        yield "".join(text) if isinstance(text, list) else text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_outputs_show_no_path_of_the_machine_that_ran_them(path):
+    """Committed outputs print paths relative to the repository or with ~ (runtime.display_path)."""
+    _, cells = _cells(path)
+    found = [(index, match.group(0)) for index, (_, _, cell) in enumerate(cells)
+             for text in _output_texts(cell)
+             for match in [*ABSOLUTE_PATH.finditer(text)]
+             + [m for m in re.finditer(re.escape(str(REPO_ROOT)), text)]]
+    assert not found, f"{path.name}: absolute paths in outputs (cell, path): {found[:5]}"
