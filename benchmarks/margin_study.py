@@ -373,6 +373,41 @@ def mode_of(kind: str) -> str:
     return "fast" if kind in ("fast", "loadedfast") else "default"
 
 
+def _is_literal(node: ast.expr) -> bool:
+    """A number written in the code (``0.95``, ``-1e-3``, ``10 * 3``), not a computed quantity."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if isinstance(node, ast.UnaryOp):
+        return _is_literal(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _is_literal(node.left) and _is_literal(node.right)
+    return False
+
+
+def bound_side(text: str, observations: list) -> str:
+    """Which side of ``left op right`` is the asserted quantity: "left", "right", "both" or "none".
+
+    A number written in the code is the bound; otherwise the side that stays the same within each mode
+    (a bound may depend on the mode, e.g. ``runtime.pick(0.78, 0.76)``) is the bound.
+    """
+    try:
+        node = ast.parse(text, mode="eval").body
+        literal = (_is_literal(node.left), _is_literal(node.comparators[0]))
+    except (SyntaxError, AttributeError, IndexError):
+        literal = (False, False)
+    varies = []
+    for position in (3, 4):
+        varies.append(any(len({o[position] for o in observations if o[0] == mode}) > 1
+                          for mode in ("default", "fast")))
+    if literal == (False, True) or (not literal[0] and varies == [True, False]):
+        return "left" if varies[0] or literal[1] else "none"
+    if literal == (True, False) or varies == [False, True]:
+        return "right" if varies[1] or literal[0] else "none"
+    if varies == [False, False]:
+        return "none"
+    return "both"
+
+
 def analyse_claim(claim: dict, runs: list[dict]) -> dict:
     """Per-mode values, worst margin and verdict of one claim over the runs."""
     key, pair = claim["key"], claim["pair"]
@@ -399,27 +434,27 @@ def analyse_claim(claim: dict, runs: list[dict]) -> dict:
             observations.append((mode_of(run["kind"]), label, *info["worst"]))
     if claim["op"] in ORDER_OPS and observations:
         row["kind"] = "timing" if TIMING.search(claim["text"]) else "bound"
-        lefts = {o[3] for o in observations}
-        rights = {o[4] for o in observations}
-        side = "left" if len(rights) == 1 and len(lefts) > 1 else (
-            "right" if len(lefts) == 1 and len(rights) > 1 else ("none" if len(lefts) == 1 else "both"))
+        side = bound_side(claim["text"], observations)
         index = {"left": 3, "right": 4}.get(side)
+        if side == "none":      # a deterministic comparison: show the left side as the quantity
+            index = 3
         if index is not None:
-            row["bound"] = observations[0][7 - index]
+            bounds = {o[7 - index] for o in observations}
+            row["bound"] = observations[0][7 - index] if len(bounds) == 1 else None
+            if len(bounds) > 1:
+                row["notes"].append("bound depends on the mode: " + ", ".join(
+                    f"{mode} {fmt(next(o[7 - index] for o in observations if o[0] == mode))}"
+                    for mode in ("default", "fast") if any(o[0] == mode for o in observations)))
         for mode in ("default", "fast"):
             mode_obs = [o for o in observations if o[0] == mode]
             if not mode_obs:
                 continue
             values = [o[index] if index is not None else o[2] for o in mode_obs]
             row["values"][mode] = (min(values), statistics.median(values), max(values))
-        if side in ("both", "none"):
-            row["notes"].append("both sides vary: values are the margin" if side == "both"
-                                else "both sides fixed")
-            if side == "none":
-                row["bound"] = observations[0][4]
-                for mode in row["values"]:
-                    v = [o[3] for o in observations if o[0] == mode]
-                    row["values"][mode] = (min(v), statistics.median(v), max(v))
+        if side == "both":
+            row["notes"].append("both sides vary: values are the margin")
+        elif side == "none":
+            row["notes"].append("same value in every run")
         ratios = None
         if all(o[3] > 0 and o[4] > 0 for o in observations):
             ratios = [o[3] / o[4] if claim["op"] in (">", ">=") else o[4] / o[3] for o in observations]
@@ -435,7 +470,7 @@ def analyse_claim(claim: dict, runs: list[dict]) -> dict:
             slacks = [o[2] for o in observations if o[0] == mode]
             if not slacks:
                 continue
-            quantity = [o[3] if side != "right" else o[4] for o in observations if o[0] == mode]
+            quantity = [o[3] if side in ("left", "none") else o[4] for o in observations if o[0] == mode]
             spread = max(quantity) - min(quantity) if side != "both" else max(slacks) - min(slacks)
             if min(slacks) < spread / 3:
                 robust = False
