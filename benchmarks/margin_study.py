@@ -59,7 +59,7 @@ RECORDER = "__margin_check"
 OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
        ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
 ORDER_OPS = {"<", "<=", ">", ">="}
-TIMING = re.compile(r"second|_ms\b|time|speedup|redraw", re.IGNORECASE)
+TIMING = re.compile(r"seconds|_ms\b|speedup", re.IGNORECASE)
 ACCURACY = re.compile(r"acc|exact|match", re.IGNORECASE)
 
 
@@ -335,13 +335,89 @@ def machine() -> dict:
             "python": platform.python_version(), "load_before": round(os.getloadavg()[0], 2)}
 
 
-def notebook_hash(path: Path) -> str:
-    """Hash of the notebook's code cells (outputs excluded): which version the study ran on."""
+def code_cells(path: Path) -> dict[str, str]:
+    """The notebook's code cells by index (the index is the one in the study's keys)."""
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
-    code = "\n# cell\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    return {str(i): c.source for i, c in enumerate(notebook.cells) if c.cell_type == "code"}
+
+
+def notebook_hash(path: Path) -> str:
+    """Hash of the notebook's code cells (outputs excluded): which version the study ran on."""
+    code = "\n# cell\n".join(code_cells(path).values())
     return hashlib.sha256(code.encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- bound-only changes
+class _Blank(ast.NodeTransformer):
+    """Replace the numbers written as a whole side of an assert's comparison by a placeholder."""
+
+    def visit_Assert(self, node):
+        for part in conjuncts(node.test):
+            if isinstance(part, ast.Compare):
+                part.left = _blank(part.left)
+                part.comparators = [_blank(c) for c in part.comparators]
+        return node
+
+
+def _blank(node):
+    return ast.Name("__BOUND__", ast.Load()) if _is_literal(node) else node
+
+
+def _skeleton(source: str) -> str:
+    try:
+        return ast.dump(_Blank().visit(ast.parse(cell_source_for_ast(source))))
+    except SyntaxError:
+        return source
+
+
+def rebound(path: Path, stored: dict) -> dict:
+    """Re-evaluate a stored study after a change that only moved asserted bounds.
+
+    Allowed: the notebook's code is the studied code except for numbers written as a whole side of an
+    assert's comparison (``x >= 0.95`` -> ``x >= 0.96``). The runs' recorded quantities are unchanged by
+    such an edit, so each stored worst observation is compared with the new number. Anything else
+    (another expression, a moved cell or line) raises SystemExit: run the study again.
+    """
+    if "code" not in stored:
+        raise SystemExit(f"error: the stored study of {path.name} has no code to compare; run it again")
+    now = code_cells(path)
+    if set(now) != set(stored["code"]):
+        raise SystemExit(f"error: {path.name}: code cells were added, removed or moved; run the study again")
+    changed = [i for i in now if now[i] != stored["code"][i]]
+    for i in changed:
+        if _skeleton(now[i]) != _skeleton(stored["code"][i]):
+            raise SystemExit(f"error: {path.name} cell {i} changed beyond assert bounds; run the study again")
+    old_claims = {(c["key"], c["pair"]): c for c in stored["claims"]}
+    new_claims = notebook_claims(path)
+    moved = []
+    for claim in new_claims:
+        old = old_claims.get((claim["key"], claim["pair"]))
+        if old is None:
+            raise SystemExit(f"error: {path.name}: new assert {claim['text']!r}; run the study again")
+        if old["text"] == claim["text"]:
+            continue
+        node = ast.parse(claim["text"], mode="eval").body
+        sides = [node.left, node.comparators[0]]
+        new_bound = {i: float(eval(compile(ast.Expression(side), "<bound>", "eval")))
+                     for i, side in enumerate(sides) if _is_literal(side)}
+        for run in stored["runs"]:
+            pair = run["records"].get(claim["key"], {}).get("pairs", {}).get(str(claim["pair"]))
+            if not pair or pair["worst"] is None:
+                continue
+            _, left, right = pair["worst"]
+            left, right = new_bound.get(0, left), new_bound.get(1, right)
+            pair["worst"] = [slack(left, claim["op"], right), left, right]
+            pair["failed"] = int(not holds(left, claim["op"], right))
+            record = run["records"][claim["key"]]
+            record["failed"] = max(p["failed"] for p in record["pairs"].values())
+        moved.append(f"`{old['text']}` -> `{claim['text']}`")
+    stored["claims"] = new_claims
+    stored["code"] = now
+    stored["code_hash"] = notebook_hash(path)
+    stored.setdefault("rebound", []).extend(moved)
+    return stored
 
 
 def has_timing_assert(path: Path) -> bool:
@@ -351,7 +427,8 @@ def has_timing_assert(path: Path) -> bool:
 def study(path: Path, runs: list[tuple[str, int]], timeout: int) -> dict:
     import tempfile
 
-    result = {"notebook": path.stem, "code_hash": notebook_hash(path), "machine": machine(),
+    result = {"notebook": path.stem, "code_hash": notebook_hash(path), "code": code_cells(path),
+              "machine": machine(),
               "date": _dt.date.today().isoformat(), "claims": notebook_claims(path), "runs": []}
     for kind, seed in runs:
         print(f"  {path.stem} {kind}:{seed} ...", end=" ", flush=True)
@@ -547,6 +624,9 @@ def write_report(results: list[dict], path: Path = REPORT) -> None:
                f"Run {result['date']} on {m['cpu']} ({m['cores']} cores, {m['vector']}), TensorFlow "
                f"{m['tensorflow']}, load average {m['load_before']} before / {m.get('load_after', '?')} "
                f"after; code hash `{result['code_hash']}`.", "", f"Runs: {runs}.", ""]
+        if result.get("rebound"):
+            sec += ["Bounds moved after the runs and re-evaluated on their recorded quantities: "
+                    + "; ".join(result["rebound"]) + ".", ""]
         errors = [f"`{r['kind']}:{r['seed']}`: {r['error']}" for r in result["runs"] if r["error"]]
         if errors:
             sec += ["**Errors:** " + "; ".join(errors), ""]
@@ -597,11 +677,20 @@ def main(argv=None) -> int:
                              "where the notebook asserts a timing)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell (default 900)")
     parser.add_argument("--report", action="store_true", help="only rebuild MARGINS.md from the results")
+    parser.add_argument("--rebound", action="store_true",
+                        help="the notebooks changed only in numbers asserted as bounds: re-evaluate their "
+                             "stored runs against the new numbers instead of running them again")
     parser.add_argument("--add", action="store_true",
                         help="add these runs to the notebook's stored study (same code only) instead of "
                              "replacing it; a stored run of the same KIND:SEED is replaced")
     args = parser.parse_args(argv)
-    if not args.report:
+    if args.rebound:
+        for path in args.notebooks:
+            target = RESULTS_DIR / f"{path.stem}.json"
+            result = rebound(path.resolve(), json.loads(target.read_text()))
+            target.write_text(json.dumps(result, indent=1) + "\n")
+            print(f"{path.name}: re-evaluated {', '.join(result['rebound']) or 'nothing'}")
+    elif not args.report:
         paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
         RESULTS_DIR.mkdir(exist_ok=True)
         for path in paths:

@@ -1083,7 +1083,7 @@ for _ in range(3):
     plt.close(plt.gcf())
 print(f"optimizers and figure: {1000 * min(build_seconds):.0f} ms; "
       f"with rendering: {1000 * min(redraw_seconds):.0f} ms")
-assert min(redraw_seconds) < 1.0        # a loose guard against slow redraws; the target is 0.2 s on an idle CPU
+assert min(redraw_seconds) < 2.0        # a loose guard: ~0.2 s on an idle CPU, under 1 s beside two busy programs
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Learning-rate schedules

@@ -143,7 +143,18 @@ def test_margin_study_covers_every_assert(notebook):
                          f"benchmarks/margin_study.py {notebook.relative_to(ROOT)}): {sorted(missing)}")
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+# Notebooks whose study still shows bounds that fail or are tight on other seeds (see benchmarks/MARGINS.md):
+# their experiments need redesigning, not their bounds loosening. strict=True: once a notebook's study is
+# robust, this test fails until the notebook is taken off the list.
+NOT_YET_ROBUST = {
+    "04_regularization": "polynomial degree sweep, moons overfitting/L2/dropout and showdown claims fail on "
+                         "seeds 1-2 (issue 15 / issue 22)",
+}
+
+
+@pytest.mark.parametrize("notebook", [
+    pytest.param(path, marks=pytest.mark.xfail(strict=True, reason=NOT_YET_ROBUST[path.stem]))
+    if path.stem in NOT_YET_ROBUST else path for path in NOTEBOOKS], ids=lambda p: p.stem)
 def test_every_studied_assert_held_with_margin(notebook):
     result = _result(notebook)
     kinds = {run["kind"] for run in result["runs"]}
@@ -163,3 +174,39 @@ def test_margins_report_is_up_to_date(tmp_path):
     study.write_report(study.load_results(), report)
     assert report.read_text() == (ROOT / "benchmarks" / "MARGINS.md").read_text(), (
         "benchmarks/MARGINS.md is stale: run benchmarks/margin_study.py --report")
+
+
+# --------------------------------------------------------------------------- bound-only changes
+def _notebook(path, code):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# t"), nbformat.v4.new_code_cell(code)]
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_rebound_reevaluates_stored_runs_when_only_a_bound_moved(tmp_path):
+    path = _notebook(tmp_path / "nb.ipynb", "acc = 0.97\nassert acc >= 0.95 and acc < 1\n")
+    records = _run_cell("acc = 0.97\nassert acc >= 0.95 and acc < 1\n", cell_index=1)
+    stored = {"code": study.code_cells(path), "code_hash": study.notebook_hash(path),
+              "claims": study.notebook_claims(path), "runs": [{"kind": "default", "seed": 0, "records": records}]}
+    _notebook(path, "acc = 0.97\nassert acc >= 0.975 and acc < 1   # a comment may change too\n")
+    result = study.rebound(path, json.loads(json.dumps(stored)))
+    worst = result["runs"][0]["records"]["1:2:0"]["pairs"]["0"]
+    assert worst["worst"] == pytest.approx([-0.005, 0.97, 0.975]) and worst["failed"] == 1
+    assert result["rebound"] == ["`acc >= 0.95` -> `acc >= 0.975`"]
+    assert result["code_hash"] == study.notebook_hash(path)
+    assert study.analyse(result)[0]["verdict"].startswith("TIGHT: fails in default:0")
+
+
+@pytest.mark.parametrize("changed", ["acc = 0.98\nassert acc >= 0.95 and acc < 1\n",
+                                     "acc = 0.97\nassert acc + 0 >= 0.95 and acc < 1\n",
+                                     "acc = 0.97\nassert acc >= 0.95 and acc < 1\nassert acc > 0\n"])
+def test_rebound_refuses_other_changes(tmp_path, changed):
+    path = _notebook(tmp_path / "nb.ipynb", "acc = 0.97\nassert acc >= 0.95 and acc < 1\n")
+    stored = {"code": study.code_cells(path), "code_hash": study.notebook_hash(path),
+              "claims": study.notebook_claims(path), "runs": []}
+    _notebook(path, changed)
+    with pytest.raises(SystemExit, match="run the study again"):
+        study.rebound(path, stored)
