@@ -15,7 +15,7 @@
 # character-level language model on Shakespeare that writes new text one character at a time, and an LSTM
 # that reads MNIST digits row by row.
 #
-# *Runtime: about 2.5 min on a 2-core laptop CPU (fast mode: about 1.5 min). GPU: helps the
+# *Runtime: about 3 min on a 2-core laptop CPU (fast mode: about 2 min). GPU: helps the
 # language model train longer; not needed otherwise.*
 #
 # **You will be able to**

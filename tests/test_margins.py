@@ -132,7 +132,18 @@ def _result(notebook: Path) -> dict:
     return json.loads(path.read_text())
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+# Notebooks whose margin study has not been run yet (each takes six to eight times the notebook's runtime).
+# strict=True: once a study is stored, these tests fail until the notebook is taken off the list.
+NOT_YET_STUDIED = {"05_cnns", "07_generative_models", "08_attention"}
+
+
+def _unless_pending(paths, pending, reason):
+    return [pytest.param(path, marks=pytest.mark.xfail(strict=True, reason=reason(path.stem)))
+            if path.stem in pending else path for path in paths]
+
+
+@pytest.mark.parametrize("notebook", _unless_pending(NOTEBOOKS, NOT_YET_STUDIED, lambda _: "margin study not run yet"),
+                         ids=lambda p: p.stem)
 def test_margin_study_covers_every_assert(notebook):
     """Every assert of the notebook as it is now was studied: adding or changing a bound needs a re-run."""
     result = _result(notebook)
@@ -152,9 +163,9 @@ NOT_YET_ROBUST = {
 }
 
 
-@pytest.mark.parametrize("notebook", [
-    pytest.param(path, marks=pytest.mark.xfail(strict=True, reason=NOT_YET_ROBUST[path.stem]))
-    if path.stem in NOT_YET_ROBUST else path for path in NOTEBOOKS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", _unless_pending(
+    NOTEBOOKS, {**NOT_YET_ROBUST, **dict.fromkeys(NOT_YET_STUDIED, "margin study not run yet")},
+    lambda stem: NOT_YET_ROBUST.get(stem, "margin study not run yet")), ids=lambda p: p.stem)
 def test_every_studied_assert_held_with_margin(notebook):
     result = _result(notebook)
     kinds = {run["kind"] for run in result["runs"]}
