@@ -276,15 +276,14 @@ def test_course_seed_zero_changes_nothing(monkeypatch):
     assert np.random.default_rng is not None and not hasattr(np.random.default_rng, "__wrapped__")
 
 
-def test_course_seed_shifts_every_seed_a_notebook_uses(seed_shift, capsys):
+def _draws_after_setup():
+    """Numbers from every seeded source a notebook uses, right after runtime.setup."""
     import random
 
     import keras
     from sklearn.datasets import make_moons
 
-    runtime._uninstall_seed_shift()
-    runtime.setup(seed=0, verbose=False)
-    baseline = {
+    draws = {
         "rng": np.random.default_rng(0).normal(size=3),
         "global": np.random.rand(3),
         "random_state": np.random.RandomState(0).rand(3),
@@ -293,24 +292,21 @@ def test_course_seed_shifts_every_seed_a_notebook_uses(seed_shift, capsys):
         "keras": keras.ops.convert_to_numpy(keras.layers.Dense(3)(np.ones((1, 2), "float32"))),
     }
     keras.utils.set_random_seed(1)
-    baseline["dropout"] = keras.ops.convert_to_numpy(
+    draws["dropout"] = keras.ops.convert_to_numpy(
         keras.layers.Dropout(0.5, seed=0)(np.ones((1, 50), "float32"), training=True))
+    return draws
+
+
+def test_course_seed_shifts_every_seed_a_notebook_uses(seed_shift, capsys):
+    runtime._uninstall_seed_shift()
+    runtime.setup(seed=0, verbose=False)
+    baseline = _draws_after_setup()
 
     seed_shift(1)
     info = runtime.setup(seed=0)
     assert info.seed == runtime.SEED_STRIDE and info.seed_offset == 1
     assert "COURSE_SEED=1" in capsys.readouterr().out
-    shifted = {
-        "rng": np.random.default_rng(0).normal(size=3),
-        "global": np.random.rand(3),
-        "random_state": np.random.RandomState(0).rand(3),
-        "sklearn": make_moons(20, random_state=0)[0],
-        "python": random.random(),
-        "keras": keras.ops.convert_to_numpy(keras.layers.Dense(3)(np.ones((1, 2), "float32"))),
-    }
-    keras.utils.set_random_seed(1)
-    shifted["dropout"] = keras.ops.convert_to_numpy(
-        keras.layers.Dropout(0.5, seed=0)(np.ones((1, 50), "float32"), training=True))
+    shifted = _draws_after_setup()
     for name in baseline:
         assert not np.allclose(baseline[name], shifted[name]), f"{name} did not move with COURSE_SEED"
     # the same shifted seed gives the same numbers, and it is the seed N * SEED_STRIDE would give
