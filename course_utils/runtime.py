@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import platform
 import random
@@ -160,21 +161,38 @@ def shift_seed(seed):
     return (int(seed) + offset * SEED_STRIDE) % _SEED_MODULUS
 
 
+@contextlib.contextmanager
+def _seeds_as_given():
+    """Inside the block the wrappers pass seeds on unshifted (they are shifted already)."""
+    global _inside_seed_call
+    _inside_seed_call += 1
+    try:
+        yield
+    finally:
+        _inside_seed_call -= 1
+
+
 def _shifting(original):
     """Wrap a seeding function so that its first argument goes through :func:`shift_seed`."""
+    @functools.wraps(original)
     def wrapper(seed=None, *args, **kwargs):
-        global _inside_seed_call
-        if _inside_seed_call == 0:
-            seed = shift_seed(seed)
-        _inside_seed_call += 1
-        try:
-            return original(seed, *args, **kwargs)
-        finally:
-            _inside_seed_call -= 1
-    wrapper.__wrapped__ = original
-    wrapper.__name__ = getattr(original, "__name__", "seed")
-    wrapper.__doc__ = getattr(original, "__doc__", None)
+        return _call_shifted(original, seed, args, kwargs)
     return wrapper
+
+
+def _shifting_method(original):
+    """Like :func:`_shifting` for a method whose seed follows ``self`` (``SeedGenerator.__init__``)."""
+    @functools.wraps(original)
+    def wrapper(self, seed=None, *args, **kwargs):
+        return _call_shifted(functools.partial(original, self), seed, args, kwargs)
+    return wrapper
+
+
+def _call_shifted(function, seed, args, kwargs):
+    if _inside_seed_call == 0:
+        seed = shift_seed(seed)
+    with _seeds_as_given():
+        return function(seed, *args, **kwargs)
 
 
 def _replace(owner, name, make):
@@ -217,13 +235,7 @@ def _install_seed_shift() -> None:
         from keras.src.random.seed_generator import SeedGenerator
     except ImportError:  # pragma: no cover - Keras moved its internals
         return
-    if (SeedGenerator, "__init__") not in _seed_originals:
-        original_init = SeedGenerator.__init__
-
-        def __init__(self, seed=None, *args, **kwargs):
-            original_init(self, shift_seed(seed), *args, **kwargs)
-        _seed_originals[(SeedGenerator, "__init__")] = original_init
-        SeedGenerator.__init__ = __init__
+    _replace(SeedGenerator, "__init__", _shifting_method)
 
 
 def _uninstall_seed_shift() -> None:
@@ -405,16 +417,12 @@ def device_summary() -> str:
 # --------------------------------------------------------------------------- setup
 def _seed_everything(seed: int) -> None:
     """Seed Python, NumPy and Keras with ``seed`` exactly (it is already shifted)."""
-    global _inside_seed_call
     import keras
 
-    _inside_seed_call += 1
-    try:
+    with _seeds_as_given():
         random.seed(seed)
         np.random.seed(seed)
         keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's RNG
-    finally:
-        _inside_seed_call -= 1
 
 
 def setup(seed: int = 0, fast: bool | None = None, *, style: str = "notebook",
