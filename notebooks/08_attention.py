@@ -1104,7 +1104,10 @@ assert block_difference <= 1e-4
 
 # %% [markdown]
 # One encoder block and one decoder block are enough for dates. The positional encodings are constants added
-# after the embeddings:
+# after the embeddings. Transformers are usually trained with a **warm-up**: the learning rate grows from 0
+# over the first steps (Adam's moment estimates and the LayerNorm statistics are still poor then, and large
+# early steps can derail the attention), and then decays; here linearly to $2 \cdot 10^{-3}$ over the first
+# 10 % of the steps, then along a cosine to 0 (notebook 03's schedules):
 
 # %%
 def build_transformer():
@@ -1124,14 +1127,18 @@ def build_transformer():
             keras.Model([sources, decoder_inputs], [logits, cross_weights]))
 
 
+TRANSFORMER_EPOCHS = 8
+total_steps = TRANSFORMER_EPOCHS * math.ceil(NUM_TRAIN / BATCH_SIZE)
+warmup_then_cosine = keras.optimizers.schedules.CosineDecay(           # 0 → 2e-3 over the first 10 % of steps,
+    0.0, decay_steps=total_steps - total_steps // 10, alpha=0.0,      # then a cosine down to 0
+    warmup_target=2e-3, warmup_steps=total_steps // 10)
 keras.backend.clear_session()
 keras.utils.set_random_seed(0)
 transformer, transformer_inspector = build_transformer()
-compile_model(transformer, learning_rate=1e-3)
+compile_model(transformer, learning_rate=warmup_then_cosine)
 print(f"Transformer (1 encoder + 1 decoder block): {transformer.count_params():,} parameters")
 
 # %%
-TRANSFORMER_EPOCHS = 5
 start = time.perf_counter()
 transformer_history = transformer.fit(train_inputs, train_targets, validation_data=(val_inputs, val_targets),
                                       batch_size=BATCH_SIZE, epochs=TRANSFORMER_EPOCHS, verbose=2)
@@ -1142,10 +1149,10 @@ transformer_predictions = greedy_decode(transformer, test_sources)
 transformer_exact = exact_match(transformer_predictions, test_targets)
 print(f"Transformer exact match on {NUM_TEST} test dates: {transformer_exact:.1%}")
 plotting.plot_history(transformer_history, ["loss", "accuracy"]);
-assert transformer_exact >= 0.95
+assert transformer_exact >= 0.98
 
 # %% [markdown]
-# The small Transformer writes at least 95 % of the test dates exactly right, without any recurrence. Its
+# The small Transformer writes at least 98 % of the test dates exactly right, without any recurrence. Its
 # cross-attention has 4 heads; each learns its own alignment (compare them with the GRU's single map above):
 
 # %%
