@@ -438,8 +438,9 @@ def study(path: Path, runs: list[tuple[str, int]], timeout: int) -> dict:
             records = json.loads(record_file.read_text()) if record_file.exists() else {}
         run = {"kind": kind, "seed": seed, "env": run_environment(kind, seed), **outcome, "records": records}
         result["runs"].append(run)
-        failed = sum(1 for r in records.values() if r["failed"])
-        print(f"{outcome['seconds']:.0f} s, {len(records)} asserts recorded, {failed} failing"
+        failing = [key for key, r in records.items() if r["failed"]]
+        print(f"{outcome['seconds']:.0f} s, {len(records)} asserts recorded, {len(failing)} failing"
+              + (f" (cell:line:conjunct {', '.join(failing)})" if failing else "")
               + (f", ERROR {outcome['error']}" if outcome["error"] else ""), flush=True)
     result["machine"]["load_after"] = round(os.getloadavg()[0], 2)
     return result
