@@ -384,16 +384,17 @@ train_variant("baseline", build_wide_mlp());
 
 # %% [markdown]
 # Diagnosis, with the table above: people read these digits almost perfectly (Bayes error ≈ 0 %), the
-# network makes no mistakes on its training digits, and gets between 7 and 10 % of the dev digits wrong. The
-# avoidable bias is about 0, the variance 7 to 10 points: a clear case of overfitting, and the recipe says
-# regularise (or get more data).
+# network makes no mistakes on its training digits, and gets about 9 % of the dev digits wrong (8.5 % in the
+# run below, 8.5 to 10.3 % on other seeds; between 6 and 12 % is asserted). The avoidable bias is about 0,
+# the variance about 9 points: a clear case of overfitting, and the recipe says regularise (or get more
+# data).
 
 # %%
 baseline_bias, baseline_variance, baseline_focus = diagnose(
     0.0, 100 * (1 - results["baseline"]["train accuracy"]), 100 * (1 - results["baseline"]["val accuracy"]))
 print(f"avoidable bias {baseline_bias:.1f} points, variance {baseline_variance:.1f} points -> work on "
       f"{baseline_focus}")
-assert results["baseline"]["train accuracy"] == 1.0 and 7 <= baseline_variance <= 10 and baseline_focus == "variance"
+assert results["baseline"]["train accuracy"] == 1.0 and 6 <= baseline_variance <= 12 and baseline_focus == "variance"
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## L2 regularisation
@@ -538,14 +539,14 @@ assert median_ridge_15[-1] > 0.6                                      # a huge �
 # ### L2 in a network, from scratch
 # Now the penalty inside a small NumPy network like the one of notebook 02: two ReLU layers of 64 units and a
 # sigmoid output, trained by full-batch gradient descent on 80 noisy points of the two-moons data set, and
-# validated on 1,000 more. The only change to backpropagation is the line that adds $\frac{\lambda}{m} W$.
+# validated on 5,000 more (enough to measure an accuracy to about half a point). The only change to backpropagation is the line that adds $\frac{\lambda}{m} W$.
 # (`keep_prob` switches on dropout, the subject of the next section; it stays 1 here. The initial weights
 # are drawn with He initialisation, explained later in this notebook.)
 
 # %%
-X_moons, y_moons = data.load_moons(num_samples=1_080, noise=0.35, seed=1)
+X_moons, y_moons = data.load_moons(num_samples=5_080, noise=0.35, seed=1)
 moons_train_X, moons_train_Y = X_moons[:80].T.astype(float), y_moons[None, :80].astype(float)   # (2, 80), (1, 80)
-moons_val_X, moons_val_Y = X_moons[80:].T.astype(float), y_moons[None, 80:].astype(float)       # (2, 1000)
+moons_val_X, moons_val_Y = X_moons[80:].T.astype(float), y_moons[None, 80:].astype(float)       # (2, 5000)
 MOONS_LAYERS = [2, 64, 64, 1]
 MOONS_STEPS, MOONS_LEARNING_RATE = 3_000, 0.3
 
@@ -610,7 +611,7 @@ print(f"no penalty: train {net_accuracy(params_plain, moons_train_X, moons_train
 # A sweep over $\lambda$ draws the bias–variance trade-off of the previous section as two curves:
 
 # %%
-MOONS_LAMBDAS = [0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+MOONS_LAMBDAS = [0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
 moons_params = {lam: train_net(lam=lam) for lam in MOONS_LAMBDAS}
 moons_train_acc = np.array([net_accuracy(moons_params[lam], moons_train_X, moons_train_Y) for lam in MOONS_LAMBDAS])
 moons_val_acc = np.array([net_accuracy(moons_params[lam], moons_val_X, moons_val_Y) for lam in MOONS_LAMBDAS])
@@ -631,29 +632,31 @@ def moons_boundary(params, ax, title):
 
 
 fig, axes = plt.subplots(1, 3, figsize=(14, 4), layout="constrained")
-for ax, lam in zip(axes, (0.0, 1.0, 10.0)):
+for ax, lam in zip(axes, (0.0, 1.0, 30.0)):
     index = MOONS_LAMBDAS.index(lam)
     moons_boundary(moons_params[lam], ax, f"λ = {lam:g}: train {moons_train_acc[index]:.0%}, "
                                           f"val {moons_val_acc[index]:.0%}")
 
 # %% [markdown]
-# Without the penalty the network reaches 95 % on its 80 training points but draws islands around individual
-# points, and gets only 78 % of the validation points right. A moderate $\lambda$ gives a smooth boundary and
-# about 86 % on the validation points, at the price of a lower training accuracy: less variance, a little more
-# bias. With $\lambda = 10$ the penalty wins over the data: the weights shrink towards zero and the network
-# predicts (almost) the same class everywhere, severe underfitting.
+# Without the penalty the network gets 99 % of its 80 training points right but draws islands around
+# individual points, and gets only 78.5 % of the validation points right. A moderate $\lambda$ gives a smooth
+# boundary and about 85 % on the validation points (84.5 % at $\lambda = 1$ here), at the price of a lower
+# training accuracy: less variance, a little more bias. How much the penalty gains depends on where the 80
+# training points fall: 6 points here, from about 1 to 6 points for other draws (a training set whose
+# unpenalised network happens to overfit less leaves less to gain). $\lambda = 10$ already straightens the
+# boundary almost into a line; with $\lambda = 30$ the penalty wins over the data: the weights shrink to zero
+# and the network predicts the same class everywhere, severe underfitting.
 
 # %%
 best_lambda = MOONS_LAMBDAS[int(np.argmax(moons_val_acc))]
-print(f"best λ on the validation points: {best_lambda}, val accuracy {moons_val_acc.max():.1%}")
-predicted_ones = np.mean(net_forward(moons_val_X, moons_params[10.0])[0] > 0.5)
-print(f"λ = 10 predicts class 1 for {predicted_ones:.0%} of the validation points")
-assert abs(moons_train_acc[0] - 0.95) < 0.02 and abs(moons_val_acc[0] - 0.78) < 0.02
-assert abs(moons_val_acc.max() - 0.86) < 0.02
-assert max(predicted_ones, 1 - predicted_ones) > 0.9
-assert moons_train_acc[0] >= 0.9 and moons_train_acc[0] - moons_val_acc[0] >= 0.1      # overfits without L2
-assert best_lambda in (0.3, 1.0) and moons_val_acc.max() >= moons_val_acc[0] + 0.05
-assert moons_train_acc[-1] < 0.7 and moons_val_acc[-1] < 0.7                             # lam = 10 underfits
+print(f"best λ on the validation points: {best_lambda}, val accuracy {moons_val_acc.max():.1%}, "
+      f"{100 * (moons_val_acc.max() - moons_val_acc[0]):+.1f} points over no penalty")
+predicted_ones = np.mean(net_forward(moons_val_X, moons_params[30.0])[0] > 0.5)
+print(f"λ = 30 predicts class 1 for {predicted_ones:.0%} of the validation points")
+assert moons_train_acc[0] >= 0.9 and moons_train_acc[0] - moons_val_acc[0] >= 0.08      # overfits without L2
+assert best_lambda in (0.1, 0.3, 1.0, 3.0) and moons_val_acc.max() >= 0.82               # a moderate λ is best
+assert max(predicted_ones, 1 - predicted_ones) > 0.95                                    # λ = 30: one class
+assert moons_train_acc[-1] < 0.7 and moons_val_acc[-1] < 0.7                             # everywhere: underfits
 
 # %% [markdown]
 # ### L2 and L1 in Keras
