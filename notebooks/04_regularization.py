@@ -1437,10 +1437,12 @@ ax_bars.legend(loc="lower right");
 # Data augmentation wins clearly, by more than 2 points (the table gives the exact figure): it is the only
 # regulariser here that adds *information*, namely that a digit keeps its meaning when it is shifted, turned or
 # rescaled, which a dense network cannot know by itself. Dropout and batch normalisation leave the accuracy
-# within a point of the baseline's but lower the validation loss: their predicted probabilities are less
-# over-confident. L2 and L1 at these strengths, and early stopping, change the accuracy by less than a
-# point. Which regulariser helps depends on the problem, so such a comparison on the dev set is part of the
-# work, and regularisers can also be combined.
+# within about a point of the baseline's but lower the validation loss: their predicted probabilities are
+# less over-confident. L2 and L1 at these strengths, and early stopping, also move the accuracy by about a
+# point or less (under 2 points is asserted for all five). Differences this small change sign from one seed
+# to the next, so a single run cannot rank these five; and the strengths of L2 and L1 were not tuned on the
+# dev set, as the moons sweep above did for $\lambda$. Which regulariser helps depends on the problem, so such
+# a comparison on the dev set is part of the work, and regularisers can also be combined.
 #
 # The winner was chosen on the dev set, so its dev accuracy is a little optimistic. The test digits, untouched
 # so far, give the honest estimate:
@@ -1455,9 +1457,9 @@ print(f"test accuracy: baseline {test_accuracy['baseline']:.1%}, {best_name} {te
 assert best_name == "augmentation" and gain >= 0.02
 assert test_accuracy[best_name] - test_accuracy["baseline"] >= 0.015
 for name in ("dropout", "batch norm"):
-    assert abs(results[name]["val accuracy"] - baseline_val) <= 0.01 and results[name]["val loss"] < baseline_loss
-for name in ("L2", "L1", "early stopping"):
-    assert abs(results[name]["val accuracy"] - baseline_val) < 0.01
+    assert results[name]["val loss"] < baseline_loss                          # less over-confident
+for name in ("L2", "L1", "dropout", "early stopping", "batch norm"):
+    assert abs(results[name]["val accuracy"] - baseline_val) < 0.02          # about a point either way
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
