@@ -56,8 +56,8 @@ import keras  # after setup, which already imported it quietly
 # data alike. A model that is flexible enough to follow every accident of its training sample **overfits**:
 # it is right on the training data and wrong elsewhere. Curve fitting shows both.
 #
-# Twenty noisy measurements of $\sin(2\pi x)$ on $[0, 1]$ serve as training data, and 200 more from the same
-# source as validation data, which the fit never sees.
+# Twenty noisy measurements of $\sin(2\pi x)$ at random points of $[0, 1]$ serve as training data, and 1,000
+# more from the same source as validation data, which the fit never sees.
 
 # %%
 def true_function(x):
@@ -65,12 +65,16 @@ def true_function(x):
     return np.sin(2 * np.pi * x)
 
 
-NUM_CURVE_TRAIN, NUM_CURVE_VAL, CURVE_NOISE = 20, 200, 0.25
+def sample_curve(num_points, rng):
+    """Return num_points uniform x in [0, 1] and noisy measurements y of the true function there."""
+    x = rng.uniform(0, 1, num_points)
+    return x, true_function(x) + CURVE_NOISE * rng.standard_normal(num_points)
+
+
+NUM_CURVE_TRAIN, NUM_CURVE_VAL, CURVE_NOISE = 20, 1_000, 0.25
 rng = np.random.default_rng(0)
-x_train = rng.uniform(0, 1, NUM_CURVE_TRAIN)
-y_train = true_function(x_train) + CURVE_NOISE * rng.standard_normal(NUM_CURVE_TRAIN)
-x_val = rng.uniform(0, 1, NUM_CURVE_VAL)
-y_val = true_function(x_val) + CURVE_NOISE * rng.standard_normal(NUM_CURVE_VAL)
+x_train, y_train = sample_curve(NUM_CURVE_TRAIN, rng)
+x_val, y_val = sample_curve(NUM_CURVE_VAL, rng)
 print(x_train.shape, x_val.shape)
 
 # %% [markdown]
@@ -107,7 +111,8 @@ print(design_matrix(np.array([0.5, 2.0]), 3))
 # %% [markdown]
 # For a cubic, the normal equations, the pseudo-inverse and `np.linalg.lstsq` give the same weights. For
 # degree 15 they would not: $\Phi^\top\Phi$ has the *square* of $\Phi$'s condition number, about $10^{24}$
-# here, far beyond the 16 digits of float64, so solving the normal equations loses every digit.
+# for this training set (it depends on where the 20 points fall; above $10^{20}$ is asserted), far beyond the
+# 16 digits of float64, so solving the normal equations loses every digit.
 # `lstsq` works on $\Phi$ itself (through its singular value decomposition) and is the way to solve least
 # squares in practice.
 
@@ -119,7 +124,7 @@ assert np.allclose(np.linalg.pinv(Phi_3) @ y_train, fit_polynomial(x_train, y_tr
 condition_15 = np.linalg.cond(Phi_15)
 print(f"cond(Phi) for degree 3: {np.linalg.cond(Phi_3):.0f}; degree 15: {condition_15:.1e}, "
       f"so cond(Phi^T Phi) is about {condition_15**2:.0e}")
-assert condition_15 > 1e11 and condition_15**2 > 1e22        # far beyond float64's 1 / eps = 4.5e15
+assert np.log10(condition_15**2) > 20        # over 10,000 times float64's 1 / eps = 4.5e15
 
 # %% [markdown]
 # Three fits: a straight line, a cubic and a degree-15 polynomial.
@@ -138,11 +143,14 @@ axes[0].set_ylabel("y")
 axes[0].legend(loc="lower left");
 
 # %% [markdown]
-# The line underfits: it is wrong on training and validation points alike (RMSE above 0.5, while the noise
-# alone gives 0.25). The cubic follows the curve. The degree-15 polynomial has the smallest training error of
-# the three, but swings wildly between the points, and its validation error is more than ten times the
-# cubic's. Sweeping the degree shows the whole picture: the training error can only go down as the model
-# grows (each polynomial contains the smaller ones), while the validation error falls, flattens and shoots up.
+# The line underfits: it is wrong on training and validation points alike, with an RMSE about twice the
+# noise level of 0.25. The cubic follows the curve. The degree-15 polynomial has the smallest training error
+# of the three, but swings wildly between the points, and its validation error is many times the cubic's.
+#
+# How much of this is the luck of one sample? Another 20 points would give other fits: that spread from one
+# training set to the next is the *variance* of the model, and it grows with the degree. So the sweep over
+# the degree fits every polynomial to this training set and to 49 more drawn the same way, and shows the
+# median error over the 50 training sets next to this set's.
 
 # %%
 degrees = np.arange(16)
@@ -150,21 +158,45 @@ fits = [fit_polynomial(x_train, y_train, d) for d in degrees]
 train_rmse = np.array([rmse(x_train, y_train, w) for w in fits])
 val_rmse = np.array([rmse(x_val, y_val, w) for w in fits])
 
-fig, ax = plt.subplots(figsize=(8, 3.8))
-ax.semilogy(degrees, train_rmse, "o-", label="training RMSE")
-ax.semilogy(degrees, val_rmse, "s--", label="validation RMSE")
-ax.axhline(CURVE_NOISE, color="grey", linestyle=":", label="noise level (best possible)")
-ax.set(xlabel="polynomial degree d", ylabel="RMSE (log scale)", title="Error against model size",
-       xticks=degrees)
-ax.legend();
+NUM_TRAINING_SETS = 50                       # this one and 49 more, all of 20 points, one validation set
+rng = np.random.default_rng(2)
+training_sets = [(x_train, y_train)] + [sample_curve(NUM_CURVE_TRAIN, rng) for _ in range(NUM_TRAINING_SETS - 1)]
+set_fits = [[fit_polynomial(x, y, d) for d in degrees] for x, y in training_sets]
+set_train_rmse = np.array([[rmse(x, y, w) for w in ws] for (x, y), ws in zip(training_sets, set_fits)])  # (50, 16)
+set_val_rmse = np.array([[rmse(x_val, y_val, w) for w in ws] for ws in set_fits])                       # (50, 16)
+median_train_rmse, median_val_rmse = np.median(set_train_rmse, axis=0), np.median(set_val_rmse, axis=0)
 
 # %%
-best_degree = int(np.argmin(val_rmse))
-print(f"lowest validation RMSE {val_rmse.min():.3f} at degree {best_degree}")
-assert np.all(np.diff(train_rmse) <= 1e-9)                           # nested models: never worse on train
-assert train_rmse[1] > 0.5 and val_rmse[1] > 0.5                      # degree 1 underfits
-assert val_rmse[3] < 0.35 and 3 <= best_degree <= 6
-assert train_rmse[15] < train_rmse[3] and val_rmse[15] > 10 * val_rmse[3]   # degree 15 overfits
+fig, ax = plt.subplots(figsize=(8, 3.8))
+ax.semilogy(degrees, median_train_rmse, "o-", color="#0072B2", label="training RMSE, median of 50 sets")
+ax.semilogy(degrees, median_val_rmse, "s-", color="#D55E00", label="validation RMSE, median of 50 sets")
+ax.semilogy(degrees, train_rmse, ":", color="#0072B2", label="training RMSE, this training set")
+ax.semilogy(degrees, val_rmse, ":", color="#D55E00", label="validation RMSE, this training set")
+ax.axhline(CURVE_NOISE, color="grey", linestyle="--", label="noise level (best possible)")
+ax.set(xlabel="polynomial degree d", ylabel="RMSE (log scale)", title="Error against model size",
+       xticks=degrees)
+ax.legend(fontsize=9);
+
+# %%
+best_degree, median_best_degree = int(np.argmin(val_rmse)), int(np.argmin(median_val_rmse))
+print(f"this training set: lowest validation RMSE {val_rmse.min():.3f} at degree {best_degree}")
+print(f"median of {NUM_TRAINING_SETS} training sets: degree 1 {median_train_rmse[1]:.2f} (train) and "
+      f"{median_val_rmse[1]:.2f} (val); lowest val RMSE {median_val_rmse.min():.3f} at degree {median_best_degree}; "
+      f"degree 15 {median_val_rmse[15]:.0f}, {median_val_rmse[15] / median_val_rmse[3]:.0f} times the cubic's")
+assert np.all(np.diff(set_train_rmse[:, :14], axis=1) <= 1e-9)        # nested models: never worse on train
+assert median_train_rmse[1] > 0.4 and median_val_rmse[1] > 0.4        # degree 1 underfits
+assert median_val_rmse[3] < 0.35 and median_best_degree in (3, 4, 5)
+assert median_train_rmse[15] < median_train_rmse[3]                   # degree 15 overfits:
+assert np.log10(median_val_rmse[15] / median_val_rmse[3]) > 2         # over 100 times the cubic's val RMSE
+
+# %% [markdown]
+# The training error can only go down as the model grows, since each polynomial contains the smaller ones
+# (the assert checks it up to degree 13; at degrees 14 and 15, $\Phi$ is so ill-conditioned that `lstsq`
+# drops its weakest directions and the training error may tick up a little). The validation error falls,
+# flattens and shoots up. For a single training set the lowest validation error lands anywhere from degree 3
+# to about 7, depending on where its 20 points fall; the median over the 50 sets is lowest at degree 3 (and
+# almost as low at 4 and 5), and at degree 15 it is hundreds of times larger (770 times here; at least 100
+# times is asserted).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Train, dev and test sets; bias and variance
@@ -352,16 +384,17 @@ train_variant("baseline", build_wide_mlp());
 
 # %% [markdown]
 # Diagnosis, with the table above: people read these digits almost perfectly (Bayes error ≈ 0 %), the
-# network makes no mistakes on its training digits, and gets between 7 and 10 % of the dev digits wrong. The
-# avoidable bias is about 0, the variance 7 to 10 points: a clear case of overfitting, and the recipe says
-# regularise (or get more data).
+# network makes no mistakes on its training digits, and gets about 9 % of the dev digits wrong (8.5 % in the
+# run below, 8.5 to 10.3 % on other seeds; between 6 and 12 % is asserted). The avoidable bias is about 0,
+# the variance about 9 points: a clear case of overfitting, and the recipe says regularise (or get more
+# data).
 
 # %%
 baseline_bias, baseline_variance, baseline_focus = diagnose(
     0.0, 100 * (1 - results["baseline"]["train accuracy"]), 100 * (1 - results["baseline"]["val accuracy"]))
 print(f"avoidable bias {baseline_bias:.1f} points, variance {baseline_variance:.1f} points -> work on "
       f"{baseline_focus}")
-assert results["baseline"]["train accuracy"] == 1.0 and 7 <= baseline_variance <= 10 and baseline_focus == "variance"
+assert results["baseline"]["train accuracy"] == 1.0 and 6 <= baseline_variance <= 12 and baseline_focus == "variance"
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## L2 regularisation
@@ -422,28 +455,34 @@ print(f"decay factor per step: {1 - alpha * lam / m}")
 
 # %% [markdown]
 # ### L2 on the polynomial: ridge regression
-# The same penalty on the polynomial's weights gives **ridge regression**: minimising
-# $\lVert \Phi w - y \rVert^2 + \lambda \lVert w \rVert^2$ leads to $w = (\Phi^\top\Phi + \lambda I)^{-1}\Phi^\top y$.
-# Adding $\lambda I$ also repairs the conditioning of $\Phi^\top \Phi$. Numerically it is least squares on
-# $\Phi$ with $\sqrt{\lambda}\, I$ stacked under it (and zeros under $y$), which `lstsq` solves safely.
+# The same penalty on the polynomial's weights gives **ridge regression**. As with a network's biases, the
+# intercept $w_0$ is left out: penalising it would pull the whole curve towards $y = 0$. Minimising
+# $\lVert \Phi w - y \rVert^2 + \lambda \sum_{j \ge 1} w_j^2$ leads to
+# $w = (\Phi^\top\Phi + \lambda D)^{-1}\Phi^\top y$ with $D = \operatorname{diag}(0, 1, \dots, 1)$.
+# Adding $\lambda D$ also repairs the conditioning of $\Phi^\top \Phi$. Numerically it is least squares on
+# $\Phi$ with the last $d$ rows of $\sqrt{\lambda}\, I$ stacked under it (and zeros under $y$), which `lstsq`
+# solves safely.
 
 # %%
 def fit_ridge(x, y, degree, lam):
-    """Weights minimising ||Phi w - y||^2 + lam ||w||^2, by least squares on the stacked system."""
-    Phi = np.vstack([design_matrix(x, degree), np.sqrt(lam) * np.eye(degree + 1)])
-    w, *_ = np.linalg.lstsq(Phi, np.concatenate([y, np.zeros(degree + 1)]), rcond=None)
+    """Weights minimising ||Phi w - y||^2 + lam ||w[1:]||^2 (w0 unpenalised), by least squares on the stacked system."""
+    penalty_rows = np.sqrt(lam) * np.eye(degree + 1)[1:]          # (degree, degree + 1): no row for w0
+    Phi = np.vstack([design_matrix(x, degree), penalty_rows])
+    w, *_ = np.linalg.lstsq(Phi, np.concatenate([y, np.zeros(degree)]), rcond=None)
     return w
 
 
 Phi_5 = design_matrix(x_train, 5)
+no_intercept = np.diag([0.0] + [1.0] * 5)                         # D for degree 5
 assert np.allclose(fit_ridge(x_train, y_train, 5, 0.01),
-                   np.linalg.solve(Phi_5.T @ Phi_5 + 0.01 * np.eye(6), Phi_5.T @ y_train))
+                   np.linalg.solve(Phi_5.T @ Phi_5 + 0.01 * no_intercept, Phi_5.T @ y_train))
 
 # %% [markdown]
 # **Experiment.** Move the degree and $\lambda$ (log scale). The left panel redraws the fit, the right one
 # shows the training and validation errors of the chosen degree for every $\lambda$, with the current one
 # marked. At degree 15 the weights of the unpenalised fit are in the billions, so even a tiny $\lambda$
-# (try $10^{-10}$) tames the wild polynomial; a huge one flattens every polynomial into underfitting.
+# (try $10^{-10}$) tames the wild polynomial; a huge one flattens every polynomial towards a constant, the
+# mean of the training $y$: underfitting.
 
 # %%
 LAMBDA_GRID = np.logspace(-24, 2, 53)
@@ -474,28 +513,40 @@ show_ridge(15, 1e-4);  # static figure for readers and CI
 widgets.interact(show_ridge, degree=(1, 15), lam=widgets.log_slider(1e-4, 1e-24, 100.0));
 
 # %%
-val_rmse_ridge_15 = np.array([rmse(x_val, y_val, fit_ridge(x_train, y_train, 15, lam)) for lam in LAMBDA_GRID])
-print(f"degree 15: val RMSE {val_rmse[15]:.2f} without penalty, {val_rmse_ridge_15.min():.3f} with the best λ "
-      f"= {LAMBDA_GRID[np.argmin(val_rmse_ridge_15)]:.1e}, {val_rmse_ridge_15[-1]:.2f} with λ = 100")
-val_rmse_tiny_lambda = rmse(x_val, y_val, fit_ridge(x_train, y_train, 15, 1e-10))
-print(f"largest weight of the unpenalised degree-15 fit: {np.abs(fits[15]).max():.1e}; val RMSE with "
-      f"λ = 1e-24: {val_rmse_ridge_15[0]:.1f}, with λ = 1e-10: {val_rmse_tiny_lambda:.2f}")
-assert np.abs(fits[15]).max() > 1e9 and val_rmse_ridge_15[0] > 5 and val_rmse_tiny_lambda < 2 * val_rmse[3]
-assert val_rmse_ridge_15.min() < val_rmse[3] and val_rmse_ridge_15.min() < val_rmse[15] / 20
-assert val_rmse_ridge_15[-1] > 0.6                                     # a huge λ underfits
+print(f"largest weight of the unpenalised degree-15 fit to this training set: {np.abs(fits[15]).max():.1e}")
+ridge_val_rmse = np.array([[rmse(x_val, y_val, fit_ridge(x, y, 15, lam)) for lam in LAMBDA_GRID]
+                           for x, y in training_sets])                             # (50 training sets, 53 λ)
+median_ridge_15 = np.median(ridge_val_rmse, axis=0)
+median_tiny_lambda = np.median([rmse(x_val, y_val, fit_ridge(x, y, 15, 1e-10)) for x, y in training_sets])
+print(f"degree 15, median val RMSE of the {NUM_TRAINING_SETS} training sets: {median_val_rmse[15]:.0f} without "
+      f"penalty, {median_ridge_15[0]:.0f} with λ = 1e-24, {median_tiny_lambda:.2f} with λ = 1e-10, "
+      f"{median_ridge_15.min():.3f} with the best λ = {LAMBDA_GRID[np.argmin(median_ridge_15)]:.0e} "
+      f"(the cubic: {median_val_rmse[3]:.3f}), {median_ridge_15[-1]:.2f} with λ = 100")
+assert np.log10(np.abs(fits[15]).max()) > 8                          # huge weights without a penalty
+assert np.log10(median_ridge_15[0] / median_val_rmse[3]) > 1          # λ = 1e-24: as wild as no penalty
+assert np.log10(median_val_rmse[15] / median_tiny_lambda) > 1.5       # λ = 1e-10 already tames it
+assert median_ridge_15.min() < 1.2 * median_val_rmse[3]               # the best λ: about as good as the cubic
+assert median_ridge_15[-1] > 0.6                                      # a huge λ underfits
+
+# %% [markdown]
+# Over the 50 training sets, $\lambda = 10^{-10}$ already cuts the median validation error of the degree-15
+# polynomial by a factor of several hundred (more than 30 is asserted), and with the best $\lambda$, around
+# $10^{-4}$, the degree-15 polynomial does about as well as the cubic (1 % worse here, and within 10 % on
+# other seeds; within 20 % is asserted). The penalty has turned "which degree?" into "which $\lambda$?", a knob that can be
+# turned continuously.
 
 # %% [markdown]
 # ### L2 in a network, from scratch
 # Now the penalty inside a small NumPy network like the one of notebook 02: two ReLU layers of 64 units and a
 # sigmoid output, trained by full-batch gradient descent on 80 noisy points of the two-moons data set, and
-# validated on 1,000 more. The only change to backpropagation is the line that adds $\frac{\lambda}{m} W$.
+# validated on 5,000 more (enough to measure an accuracy to about half a point). The only change to backpropagation is the line that adds $\frac{\lambda}{m} W$.
 # (`keep_prob` switches on dropout, the subject of the next section; it stays 1 here. The initial weights
 # are drawn with He initialisation, explained later in this notebook.)
 
 # %%
-X_moons, y_moons = data.load_moons(num_samples=1_080, noise=0.35, seed=1)
+X_moons, y_moons = data.load_moons(num_samples=5_080, noise=0.35, seed=1)
 moons_train_X, moons_train_Y = X_moons[:80].T.astype(float), y_moons[None, :80].astype(float)   # (2, 80), (1, 80)
-moons_val_X, moons_val_Y = X_moons[80:].T.astype(float), y_moons[None, 80:].astype(float)       # (2, 1000)
+moons_val_X, moons_val_Y = X_moons[80:].T.astype(float), y_moons[None, 80:].astype(float)       # (2, 5000)
 MOONS_LAYERS = [2, 64, 64, 1]
 MOONS_STEPS, MOONS_LEARNING_RATE = 3_000, 0.3
 
@@ -560,7 +611,7 @@ print(f"no penalty: train {net_accuracy(params_plain, moons_train_X, moons_train
 # A sweep over $\lambda$ draws the bias–variance trade-off of the previous section as two curves:
 
 # %%
-MOONS_LAMBDAS = [0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+MOONS_LAMBDAS = [0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
 moons_params = {lam: train_net(lam=lam) for lam in MOONS_LAMBDAS}
 moons_train_acc = np.array([net_accuracy(moons_params[lam], moons_train_X, moons_train_Y) for lam in MOONS_LAMBDAS])
 moons_val_acc = np.array([net_accuracy(moons_params[lam], moons_val_X, moons_val_Y) for lam in MOONS_LAMBDAS])
@@ -581,29 +632,31 @@ def moons_boundary(params, ax, title):
 
 
 fig, axes = plt.subplots(1, 3, figsize=(14, 4), layout="constrained")
-for ax, lam in zip(axes, (0.0, 1.0, 10.0)):
+for ax, lam in zip(axes, (0.0, 1.0, 30.0)):
     index = MOONS_LAMBDAS.index(lam)
     moons_boundary(moons_params[lam], ax, f"λ = {lam:g}: train {moons_train_acc[index]:.0%}, "
                                           f"val {moons_val_acc[index]:.0%}")
 
 # %% [markdown]
-# Without the penalty the network reaches 95 % on its 80 training points but draws islands around individual
-# points, and gets only 78 % of the validation points right. A moderate $\lambda$ gives a smooth boundary and
-# about 86 % on the validation points, at the price of a lower training accuracy: less variance, a little more
-# bias. With $\lambda = 10$ the penalty wins over the data: the weights shrink towards zero and the network
-# predicts (almost) the same class everywhere, severe underfitting.
+# Without the penalty the network gets 99 % of its 80 training points right but draws islands around
+# individual points, and gets only 78.5 % of the validation points right. A moderate $\lambda$ gives a smooth
+# boundary and about 85 % on the validation points (84.5 % at $\lambda = 1$ here), at the price of a lower
+# training accuracy: less variance, a little more bias. How much the penalty gains depends on where the 80
+# training points fall: 6 points here, from about 1 to 6 points for other draws (a training set whose
+# unpenalised network happens to overfit less leaves less to gain). $\lambda = 10$ already straightens the
+# boundary almost into a line; with $\lambda = 30$ the penalty wins over the data: the weights shrink to zero
+# and the network predicts the same class everywhere, severe underfitting.
 
 # %%
 best_lambda = MOONS_LAMBDAS[int(np.argmax(moons_val_acc))]
-print(f"best λ on the validation points: {best_lambda}, val accuracy {moons_val_acc.max():.1%}")
-predicted_ones = np.mean(net_forward(moons_val_X, moons_params[10.0])[0] > 0.5)
-print(f"λ = 10 predicts class 1 for {predicted_ones:.0%} of the validation points")
-assert abs(moons_train_acc[0] - 0.95) < 0.02 and abs(moons_val_acc[0] - 0.78) < 0.02
-assert abs(moons_val_acc.max() - 0.86) < 0.02
-assert max(predicted_ones, 1 - predicted_ones) > 0.9
-assert moons_train_acc[0] >= 0.9 and moons_train_acc[0] - moons_val_acc[0] >= 0.1      # overfits without L2
-assert best_lambda in (0.3, 1.0) and moons_val_acc.max() >= moons_val_acc[0] + 0.05
-assert moons_train_acc[-1] < 0.7 and moons_val_acc[-1] < 0.7                             # lam = 10 underfits
+print(f"best λ on the validation points: {best_lambda}, val accuracy {moons_val_acc.max():.1%}, "
+      f"{100 * (moons_val_acc.max() - moons_val_acc[0]):+.1f} points over no penalty")
+predicted_ones = np.mean(net_forward(moons_val_X, moons_params[30.0])[0] > 0.5)
+print(f"λ = 30 predicts class 1 for {predicted_ones:.0%} of the validation points")
+assert moons_train_acc[0] >= 0.9 and moons_train_acc[0] - moons_val_acc[0] >= 0.08      # overfits without L2
+assert best_lambda in (0.1, 0.3, 1.0, 3.0) and moons_val_acc.max() >= 0.82               # a moderate λ is best
+assert max(predicted_ones, 1 - predicted_ones) > 0.95                                    # λ = 30: one class
+assert moons_train_acc[-1] < 0.7 and moons_val_acc[-1] < 0.7                             # everywhere: underfits
 
 # %% [markdown]
 # ### L2 and L1 in Keras
@@ -791,14 +844,15 @@ dropout_moons_train, dropout_moons_val = show_regularised_net(0.0, 0.8)   # stat
 widgets.interact(show_regularised_net, lam=(0.0, 3.0, 0.1), keep_prob=(0.3, 1.0, 0.05));
 
 # %% [markdown]
-# With `keep_prob = 0.8` and no L2 penalty the islands shrink and the validation accuracy rises by about 5
-# points over the unregularised network, a little less than with the best $\lambda$.
+# With `keep_prob = 0.8` and no L2 penalty the islands shrink and the validation accuracy rises a little:
+# 1.9 points here, between 0 and 5 points for other draws of the training set, and not beyond the best
+# $\lambda$. Like the gain of L2, it depends on how much the unregularised network overfits its 80 points.
 
 # %%
 print(f"dropout 0.8: train {dropout_moons_train:.1%}, val {dropout_moons_val:.1%} "
       f"(no regularisation: val {moons_val_acc[0]:.1%})")
-assert moons_val_acc[0] + 0.03 <= dropout_moons_val <= moons_val_acc[0] + 0.07
-assert dropout_moons_val <= moons_val_acc.max() + 0.01
+assert dropout_moons_val >= moons_val_acc[0] - 0.02                # never clearly worse than no regularisation
+assert dropout_moons_val <= moons_val_acc.max() + 0.01             # and not beyond the best λ
 
 # %% [markdown]
 # On the running example, dropout goes on the input pixels (rate 0.2) and after both hidden layers
@@ -992,7 +1046,7 @@ with_bias = np.vstack([np.ones(100), flats_train_X])              # raw features
 condition_raw = np.linalg.cond(with_bias @ with_bias.T / 100)
 print(f"raw features with a bias: condition number {condition_raw:.1e}")
 assert condition_unscaled > 100 and condition_scaled < 1.5 and condition_raw > 1e4
-assert steps_unscaled > 1_000 and steps_scaled <= 5
+assert steps_unscaled > 1_000 and steps_scaled < 10                 # thousands of steps against a handful
 
 # %% [markdown]
 # The two cost surfaces as contour lines, with the first 200 steps of each run:
@@ -1021,7 +1075,8 @@ cost_contours(axes[1], flats_train_norm, prices_centred, path_scaled, best_scale
 # %% [markdown]
 # With unscaled features the valley is long and narrow along $w_2$: the area's weight $w_1$ is found almost at
 # once, and the rooms' weight then crawls towards its value, which takes thousands of steps. With normalised
-# features the contours are near circles and gradient descent walks straight to the minimum in a few steps.
+# features the contours are near circles and gradient descent walks straight to the minimum in a few steps
+# (3 here; 1 to 7 for other draws of the flats, fewer than 10 is asserted).
 # Without centring, with a bias, the condition number is larger still (printed above). For images the same
 # is done per channel (subtract the mean image or the mean of each colour channel, divide by the standard
 # deviation); our pixels in $[0, 1]$ are already on one common scale.
@@ -1383,10 +1438,12 @@ ax_bars.legend(loc="lower right");
 # Data augmentation wins clearly, by more than 2 points (the table gives the exact figure): it is the only
 # regulariser here that adds *information*, namely that a digit keeps its meaning when it is shifted, turned or
 # rescaled, which a dense network cannot know by itself. Dropout and batch normalisation leave the accuracy
-# within a point of the baseline's but lower the validation loss: their predicted probabilities are less
-# over-confident. L2 and L1 at these strengths, and early stopping, change the accuracy by less than a
-# point. Which regulariser helps depends on the problem, so such a comparison on the dev set is part of the
-# work, and regularisers can also be combined.
+# within about a point of the baseline's but lower the validation loss: their predicted probabilities are
+# less over-confident. L2 and L1 at these strengths, and early stopping, also move the accuracy by about a
+# point or less (under 2 points is asserted for all five). Differences this small change sign from one seed
+# to the next, so a single run cannot rank these five; and the strengths of L2 and L1 were not tuned on the
+# dev set, as the moons sweep above did for $\lambda$. Which regulariser helps depends on the problem, so such
+# a comparison on the dev set is part of the work, and regularisers can also be combined.
 #
 # The winner was chosen on the dev set, so its dev accuracy is a little optimistic. The test digits, untouched
 # so far, give the honest estimate:
@@ -1401,9 +1458,9 @@ print(f"test accuracy: baseline {test_accuracy['baseline']:.1%}, {best_name} {te
 assert best_name == "augmentation" and gain >= 0.02
 assert test_accuracy[best_name] - test_accuracy["baseline"] >= 0.015
 for name in ("dropout", "batch norm"):
-    assert abs(results[name]["val accuracy"] - baseline_val) <= 0.01 and results[name]["val loss"] < baseline_loss
-for name in ("L2", "L1", "early stopping"):
-    assert abs(results[name]["val accuracy"] - baseline_val) < 0.01
+    assert results[name]["val loss"] < baseline_loss                          # less over-confident
+for name in ("L2", "L1", "dropout", "early stopping", "batch norm"):
+    assert abs(results[name]["val accuracy"] - baseline_val) < 0.02          # about a point either way
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
