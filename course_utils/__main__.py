@@ -59,7 +59,7 @@ def execute_notebook(path: Path, *, timeout: int = 300, write: bool = True,
     try:
         client.execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
-        return False, time.perf_counter() - start, str(error).strip().splitlines()[-1][:300]
+        return False, time.perf_counter() - start, _error_summary(error)
     finally:
         if headless:
             if previous is None:
@@ -70,6 +70,20 @@ def execute_notebook(path: Path, *, timeout: int = 300, write: bool = True,
     if write:
         nbformat.write(notebook, path)
     return True, seconds, ""
+
+
+def _error_summary(error) -> str:
+    """One line naming what failed: the exception, its message and the failing line of the cell."""
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
+    name, value = getattr(error, "ename", None), getattr(error, "evalue", None)
+    if name is None:   # timeouts and dead kernels: their message is the description
+        lines = [line.strip() for line in text.splitlines() if line.strip().strip("-")]
+        return (lines[0] if lines else type(error).__name__)[:300]
+    arrows = [line.split("---->", 1)[1].strip() for line in text.splitlines() if "---->" in line]
+    where = f" at `{arrows[-1][:150]}`" if arrows else ""
+    return f"{name}{': ' + value if value else ''}{where}"[:300]
 
 
 def cmd_execute(args) -> int:

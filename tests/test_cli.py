@@ -64,11 +64,18 @@ def test_execute_saves_outputs_and_prints_table(tmp_path, capsys):
 
 def test_execute_reports_failure_and_keeps_the_file(tmp_path, capsys):
     path = tmp_path / "02_bad.ipynb"
-    nbformat.write(_notebook(("code", "raise ValueError('boom')")), path)
+    nbformat.write(_notebook(("code", "x = 1\nraise ValueError('boom')\ny = 2")), path)
     before = path.read_bytes()
     assert cli.main(["execute", str(path)]) == 1
-    assert "FAIL" in capsys.readouterr().out
+    assert "FAIL: ValueError: boom at `2 raise ValueError('boom')`" in capsys.readouterr().out
     assert path.read_bytes() == before
+
+
+def test_execute_names_the_failing_assert(tmp_path, capsys):
+    path = tmp_path / "03_assert.ipynb"
+    nbformat.write(_notebook(("code", "accuracy = 0.9\nassert accuracy > 0.95\n")), path)
+    assert cli.main(["execute", str(path)]) == 1
+    assert "FAIL: AssertionError at `2 assert accuracy > 0.95`" in capsys.readouterr().out
 
 
 def test_missing_notebook_is_a_clear_error(tmp_path):
