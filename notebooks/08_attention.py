@@ -209,11 +209,13 @@ seq2seq_char_accuracy = float(np.mean(seq2seq_predictions == test_targets))
 print(f"without attention: {seq2seq_char_accuracy:.1%} of characters, {seq2seq_exact:.1%} of dates exactly right")
 for text, predicted in zip(test_texts[:5], decode_targets(seq2seq_predictions[:5])):
     print(f"{text:>26}  →  {predicted}")
-assert seq2seq_char_accuracy > 0.6 and seq2seq_exact < 0.5
+assert seq2seq_char_accuracy > 0.6 and seq2seq_exact < 0.6
 
 # %% [markdown]
-# Most characters are right (the dashes, the century, often the year), but fewer than half of the dates are
-# entirely right after these few epochs: the model has to compress "which of eight formats, which day, which
+# Most characters are right (the dashes, the century, often the year), but few dates are entirely right after
+# these few epochs (printed above). On some other seeds the model starts to carry the month within these
+# epochs and gets many more dates right, which is why only "under 60 %" is asserted
+# ([benchmarks/MARGINS.md](../benchmarks/MARGINS.md) lists the runs). The model has to compress "which of eight formats, which day, which
 # month, which year" into 64 numbers before it writes anything, and then unpack them in order. (With much more
 # data and training this small task is learnt without attention too; for real sentences of 30 or 50 words the
 # fixed-size $c$ is the limit, and translation quality drops as sentences grow: Cho et al. 2014, Bahdanau et al.
@@ -370,13 +372,14 @@ axes[0].legend(loc="upper center", ncol=2)
 plt.show()
 print("fields (year, month, day):", {name: np.round(rates, 3).tolist() for name, rates in field_rates.items()})
 print("by length:", {name: np.round(rates, 3).tolist() for name, rates in length_rates.items()})
-assert field_rates["without attention"][0] > 0.9 and max(field_rates["without attention"][1:]) < 0.5
+assert field_rates["without attention"][0] > 0.9 and max(field_rates["without attention"][1:]) < 0.95
 assert min(field_rates["with attention"]) > 0.95 and min(length_rates["with attention"]) > 0.97
 assert np.ptp(length_rates["without attention"]) < 0.05
 
 # %% [markdown]
 # The model without attention has learnt to carry the **year** through its context vector (more than 90 % right),
-# but not yet the month, and hardly the day (below 50 %): within this training budget, 64 numbers that must hold
+# but not yet the month, and hardly the day (printed above; on some other seeds it has begun to learn the
+# month, and month and day stay below the 95 % asserted): within this training budget, 64 numbers that must hold
 # everything are learnt slowly, field by field. With attention the decoder reads each field directly from the
 # encoder state where it sits, and all three are right more than 95 % of the time. On inputs this short (at most
 # 27 characters) the length itself hardly matters (the curves are flat within 5 points); Cho et al. and
@@ -588,12 +591,12 @@ print(f"B = {BEAM_WIDTH} changes {num_changed} of {NUM_TEST} outputs; exact matc
 print(f"mean log P(output | input): greedy {greedy_log_probs.mean():.3f}, beam {beam_log_probs.mean():.3f}")
 assert np.allclose(beam_log_probs, sequence_log_prob(seq2seq, test_sources, beam_predictions), atol=1e-4)
 assert beam_log_probs.mean() > greedy_log_probs.mean() and num_changed > 0.1 * NUM_TEST
-assert abs(beam_exact - seq2seq_exact) < 0.05
+assert abs(beam_exact - seq2seq_exact) < 0.1
 
 # %% [markdown]
 # Beam search changes more than 10 % of the outputs and finds sequences that are more likely *under the model*
-# on average. More likely under a poor model is not the same as right, though: the exact match moves by less than
-# 5 points. For the
+# on average. More likely under a poor model is not the same as right, though: the exact match hardly moves
+# (printed above; less than 10 points is asserted). For the
 # well-trained attention model, greedy decoding is already right almost always, and beam search has little left
 # to fix.
 #
