@@ -160,8 +160,6 @@ def test_margin_study_covers_every_assert(notebook):
 NOT_YET_ROBUST = {
     "04_regularization": "polynomial degree sweep, moons overfitting/L2/dropout and showdown claims fail on "
                          "seeds 1-2 (issue 15 / issue 22)",
-    "06_rnns": "the learned character embeddings' nearest neighbours (a-A, e-E, t-T) miss a pair in fast mode, "
-               "seed 1",
 }
 
 
