@@ -14,7 +14,7 @@
 # inverted dropout, early stopping and data augmentation, together with the three techniques that make deep
 # networks trainable in the first place: input normalisation, He initialisation and batch normalisation. Each
 # piece is written in NumPy, compared with its Keras counterpart, and tried on one running example: a wide
-# network that overfits 1,000 handwritten digits. A final showdown ranks the regularisers on it.
+# network that overfits 1,000 handwritten digits. A final showdown compares the regularisers on it.
 #
 # *Runtime: about 1 min 30 s on a laptop CPU (fast mode: about 1 min 20 s). GPU: helps a little with the
 # Keras training runs, not needed.*

@@ -157,10 +157,7 @@ def test_margin_study_covers_every_assert(notebook):
 # Notebooks whose study still shows bounds that fail or are tight on other seeds (see benchmarks/MARGINS.md):
 # their experiments need redesigning, not their bounds loosening. strict=True: once a notebook's study is
 # robust, this test fails until the notebook is taken off the list.
-NOT_YET_ROBUST = {
-    "04_regularization": "polynomial degree sweep, moons overfitting/L2/dropout and showdown claims fail on "
-                         "seeds 1-2 (issue 15 / issue 22)",
-}
+NOT_YET_ROBUST: dict[str, str] = {}   # notebook stem -> what fails; empty since 04 and 06 were redesigned
 
 
 @pytest.mark.parametrize("notebook", _unless_pending(
