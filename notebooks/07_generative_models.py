@@ -988,8 +988,8 @@ axes[0].legend(markerscale=4, loc="center");
 # The generator starts with a small blob at the origin, spreads into a wide cloud, forms a ring with spokes
 # towards the modes, and finally concentrates most points on the blobs, covering at least 6 of the 8 modes.
 # Compare the printed shares: a mode that gets far fewer points than the others is a mild form of the
-# classic failure described next. With other seeds, learning rates or a smaller
-# discriminator, a GAN on this data often **collapses** onto a few modes and hops between
+# classic failure described next. With other seeds, learning rates or a smaller discriminator, a GAN on this
+# data often **collapses** onto a few modes and hops between
 # them: the generator finds a few outputs that currently fool $D$, $D$ learns to reject them, and the generator
 # jumps elsewhere. Nothing in the loss rewards *diversity* directly, only realism. Remedies include minibatch
 # discrimination, unrolled or Wasserstein GANs, and more balanced training.

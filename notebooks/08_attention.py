@@ -215,8 +215,8 @@ assert seq2seq_char_accuracy > 0.6 and seq2seq_exact < 0.6
 # Most characters are right (the dashes, the century, often the year), but few dates are entirely right after
 # these few epochs (printed above). On some other seeds the model starts to carry the month within these
 # epochs and gets many more dates right, which is why only "under 60 %" is asserted
-# ([benchmarks/MARGINS.md](../benchmarks/MARGINS.md) lists the runs). The model has to compress "which of eight formats, which day, which
-# month, which year" into 64 numbers before it writes anything, and then unpack them in order. (With much more
+# ([benchmarks/MARGINS.md](../benchmarks/MARGINS.md) lists the runs). The model has to compress "which of
+# eight formats, which day, which month, which year" into 64 numbers before it writes anything, and then unpack them in order. (With much more
 # data and training this small task is learnt without attention too; for real sentences of 30 or 50 words the
 # fixed-size $c$ is the limit, and translation quality drops as sentences grow: Cho et al. 2014, Bahdanau et al.
 # 2014.)
